@@ -1,0 +1,14 @@
+/** hypnograd's engine: tensors, autograd, ops, nn, optim. The CPU backend is always present. */
+import './backends/cpu/index.ts';
+import './methods.ts';
+
+export { Tensor, tensor, zeros, ones, full, zerosLike, onesLike, randn, rand, arange, tidy, keep, liveTensorCount, fromStorage } from './tensor.ts';
+export type { TensorOptions, RandomOptions, NestedArray } from './tensor.ts';
+export { backward, noGrad, isGradEnabled } from './autograd.ts';
+export { manualSeed, defaultGenerator, Generator } from './random.ts';
+export type { GeneratorState } from './random.ts';
+export { registerBackend, getBackend, hasBackend, setDefaultDevice, getDefaultDevice } from './backend.ts';
+export type { Backend, DeviceName, Storage } from './backend.ts';
+export * as F from './functional.ts';
+export { gradcheck } from './gradcheck.ts';
+export type { GradcheckOptions, GradcheckResult } from './gradcheck.ts';
