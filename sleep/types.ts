@@ -8,6 +8,8 @@ export interface Annotation {
   onset: number;
   duration: number;
   description: string;
+  /** False where the TAL gave no duration (duration is then 0, as MNE reports it). */
+  hasDuration?: boolean;
 }
 
 export interface EdfSignalHeader {
@@ -39,6 +41,11 @@ export interface EdfHeader {
   variant: '' | 'EDF+C' | 'EDF+D';
   reserved: string;
   numRecords: number;
+  /**
+   * The record count as written, where it differs from numRecords: -1 ("unknown", allowed while
+   * recording) makes the reader count whole records from the file size, as MNE does.
+   */
+  numRecordsWritten?: number;
   recordDuration: number;
   numSignals: number;
   signals: EdfSignalHeader[];
@@ -59,6 +66,22 @@ export interface Recording {
   header: EdfHeader;
   channels: Channel[];
   annotations: Annotation[];
+  /**
+   * Start of each data record in seconds from the header's start time (EDF+ time-keeping TALs;
+   * i x recordDuration for plain EDF). Channel data is the records back to back, so in EDF+D
+   * files a gap is only visible here and in `gaps`: samples are never invented to fill it.
+   */
+  recordStarts?: Float64Array;
+  /** Gaps between records (EDF+D), in seconds from the header's start time. */
+  gaps?: RecordGap[];
+}
+
+/** Time between the end of one data record and the start of the next (EDF+D only). */
+export interface RecordGap {
+  /** Index of the record the gap follows. */
+  afterRecord: number;
+  start: number;
+  end: number;
 }
 
 /** Sleep stages as the tutorial numbers them. */
