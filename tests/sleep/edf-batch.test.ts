@@ -4,7 +4,7 @@ import { readEdf, readEdfBatch, readPsgHypnogramBatch, type EdfSource } from '..
 import { FIELD, HYPNOGRAM_FILE, SHORT_PSG_FILE, SLEEP_EDF_DIR, readShared, setField } from './edf-data.ts';
 
 const psg = () => readShared(SLEEP_EDF_DIR, SHORT_PSG_FILE);
-const source = (file: string, make: () => Uint8Array | ArrayBuffer): EdfSource => ({ file, load: make });
+const source = (file: string, load: EdfSource['load']): EdfSource => ({ file, load });
 
 describe('readEdfBatch', () => {
   it('keeps the good files and reports the corrupt one by name', async () => {
