@@ -98,3 +98,16 @@ describe('WindowDataset', () => {
     expect(() => new WindowDataset([fakeSet(2, 0), odd], new Generator(0))).toThrow(/recording 1/);
   });
 });
+
+describe('batchToTensors', () => {
+  it('uploads a batch as x [size, channels, samples] and y [size] on the CPU backend', async () => {
+    const { batchToTensors } = await import('../../sleep/dataset/tensors.ts');
+    const d = new WindowDataset([fakeSet(3, 10)], new Generator(0), { batchSize: 3, shuffle: false });
+    const [b] = [...d.batches()];
+    const { x, y } = batchToTensors(b, { device: 'cpu' });
+    expect(x.shape).toEqual([3, 2, 5]);
+    expect(y.shape).toEqual([3]);
+    expect(maxAbsDiff(x.dataSync(), b.x)).toBe(0);
+    expect(Array.from(y.dataSync())).toEqual([0, 1, 2]);
+  });
+});
