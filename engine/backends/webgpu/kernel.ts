@@ -26,6 +26,8 @@ export interface KernelDispatch {
   /** Full WGSL source (a shaders/*.wgsl file, possibly with constants substituted). */
   code: string;
   entryPoint?: string;
+  /** Values for the shader's `override` constants (part of the pipeline cache key). */
+  constants?: Record<string, number>;
   inputs: GpuStorage[];
   outputs: GpuStorage[];
   uniforms?: UniformValue[];
@@ -38,6 +40,10 @@ export interface GpuContext {
   readonly limits: GPUSupportedLimits;
   /** Zero-filled storage of `length` float32 elements, from the pool when possible. */
   alloc(length: number): GpuStorage;
+  /** Storage with undefined contents, for outputs a kernel writes completely (skips the clear). */
+  allocUninit(length: number): GpuStorage;
+  /** Returns a storage to the pool (for temporaries a kernel file allocates and no longer needs). */
+  release(storage: GpuStorage): void;
   /** Records one compute pass into the current command encoder (no submit). */
   dispatch(d: KernelDispatch): void;
   /** Splits `count` invocations of `workgroupSize` into a grid that respects the per-dimension limit. */
