@@ -28,9 +28,19 @@ export interface BatchError {
   reason: string;
 }
 
-export interface BatchResult {
-  recordings: Recording[];
+export interface BatchResult<T = Recording> {
+  /** What `keep` returned for each file read (the Recording itself by default), in input order. */
+  recordings: T[];
   errors: BatchError[];
+}
+
+export interface BatchOptions<T> extends ReadEdfOptions {
+  /**
+   * Reduces each recording as soon as it is read (e.g. to its epochs), so only one night's full
+   * channels are alive at a time. An error thrown here skips that file and is reported like a
+   * read error.
+   */
+  keep?: (recording: Recording) => T | Promise<T>;
 }
 
 function toBatchError(error: unknown, file: string): BatchError {
@@ -53,11 +63,17 @@ async function load(source: EdfSource): Promise<EdfBytes> {
   }
 }
 
-async function readAll<S>(sources: readonly S[], fileOf: (s: S) => string, read: (s: S) => Promise<Recording>): Promise<BatchResult> {
-  const result: BatchResult = { recordings: [], errors: [] };
+async function readAll<S, T>(
+  sources: readonly S[],
+  fileOf: (s: S) => string,
+  read: (s: S) => Promise<Recording>,
+  keep: ((recording: Recording) => T | Promise<T>) | undefined,
+): Promise<BatchResult<T>> {
+  const result: BatchResult<T> = { recordings: [], errors: [] };
   for (const source of sources) {
     try {
-      result.recordings.push(await read(source));
+      const recording = await read(source);
+      result.recordings.push(keep ? await keep(recording) : (recording as T));
     } catch (error) {
       result.errors.push(error instanceof LoadError ? { file: error.file, field: null, reason: error.message } : toBatchError(error, fileOf(source)));
     }
@@ -66,12 +82,12 @@ async function readAll<S>(sources: readonly S[], fileOf: (s: S) => string, read:
 }
 
 /** readEdf on each source in turn; returns the recordings read and one error per bad file. */
-export function readEdfBatch(sources: readonly EdfSource[], opts: ReadEdfOptions = {}): Promise<BatchResult> {
-  return readAll(sources, (s) => s.file, async (s) => readEdf(await load(s), s.file, opts));
+export function readEdfBatch<T = Recording>(sources: readonly EdfSource[], opts: BatchOptions<T> = {}): Promise<BatchResult<T>> {
+  return readAll(sources, (s) => s.file, async (s) => readEdf(await load(s), s.file, opts), opts.keep);
 }
 
 /** readPsgWithHypnogram on each pair; a bad PSG or hypnogram skips that pair and reports it. */
-export function readPsgHypnogramBatch(pairs: readonly EdfPairSource[], opts: ReadEdfOptions = {}): Promise<BatchResult> {
+export function readPsgHypnogramBatch<T = Recording>(pairs: readonly EdfPairSource[], opts: BatchOptions<T> = {}): Promise<BatchResult<T>> {
   return readAll(
     pairs,
     (p) => p.psg.file,
@@ -79,5 +95,6 @@ export function readPsgHypnogramBatch(pairs: readonly EdfPairSource[], opts: Rea
       const hypnogram = { file: p.hypnogram.file, bytes: await load(p.hypnogram) };
       return readPsgWithHypnogram({ file: p.psg.file, bytes: await load(p.psg) }, hypnogram, opts);
     },
+    opts.keep,
   );
 }

@@ -12,5 +12,6 @@ export {
   type EdfPairSource,
   type BatchError,
   type BatchResult,
+  type BatchOptions,
   type EdfBytes,
 } from './batch.ts';

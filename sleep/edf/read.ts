@@ -5,10 +5,12 @@
  * Memory: one Sleep-EDF night (SC4001E0-PSG.edf: 2650 records of 18,240 bytes, 48.3 MB) with
  * the two EEG channels picked peaks at the file bytes plus two Float32Arrays:
  * 48.3 MB + 2 x 7.95 M samples x 4 B = 48.3 + 63.6 = about 112 MB (the longest cassette nights,
- * 2880 epochs, 8.64 M samples: 52.5 + 69.1 = about 122 MB). Nothing else scales with the night:
- * the other 5 signals are never decoded. Once the caller drops the file bytes, a night costs
- * only its two channels (~64-69 MB), so 30 nights of raw channels are ~2 GB; epoching them
- * into 30-s windows keeps them at that size or less.
+ * 2880 epochs, 8.64 M samples: 52.5 + 69.1 = about 122 MB). Measured: array buffers go from
+ * 48.5 MB to 112.2 MB while reading SC4001's size. Nothing else scales with the night: the other
+ * 5 signals are never decoded. Once the caller drops the file bytes, a night costs only its
+ * two channels (64-69 MB); 30 full nights would be ~2 GB, so a 30-night pipeline should reduce
+ * each night (crop wake, cut epochs) before reading the next: the batch readers' `keep` option
+ * does exactly that.
  */
 import type { Channel, EdfHeader, Recording } from '../types.ts';
 import { readEdfAnnotations } from './annotations.ts';

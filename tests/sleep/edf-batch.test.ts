@@ -39,6 +39,20 @@ describe('readEdfBatch', () => {
       { file: 'rejected.edf', field: null, reason: 'could not load: network down' },
     ]);
   });
+
+  it('reduces each recording with keep as it goes, and reports a night that keep refuses', async () => {
+    const seen: string[] = [];
+    const result = await readEdfBatch([source('a.edf', psg), source('b.edf', psg), source('c.edf', psg)], {
+      keep: (recording) => {
+        seen.push(recording.file);
+        if (recording.file === 'b.edf') throw new Error('too short to epoch');
+        return { file: recording.file, epochs: recording.channels[0].data.length / 3000 };
+      },
+    });
+    expect(seen).toEqual(['a.edf', 'b.edf', 'c.edf']);
+    expect(result.recordings).toEqual([{ file: 'a.edf', epochs: 10 }, { file: 'c.edf', epochs: 10 }]);
+    expect(result.errors).toEqual([{ file: 'b.edf', field: null, reason: 'Error: too short to epoch' }]);
+  });
 });
 
 describe('readPsgHypnogramBatch', () => {

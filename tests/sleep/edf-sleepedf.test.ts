@@ -153,6 +153,16 @@ describe('short_psg.edf', () => {
     expect(recording.gaps).toEqual([]);
   });
 
+  it('reads the same from bytes at an odd address (Node Buffer slices) as from aligned bytes', () => {
+    const shifted = new Uint8Array(bytes.length + 1).subarray(1);
+    shifted.set(bytes);
+    expect(shifted.byteOffset % 2).toBe(1);
+    const aligned = readEdf(bytes, SHORT_PSG_FILE, { channels: ['EEG Fpz-Cz', 'Event marker'] });
+    const odd = readEdf(shifted, SHORT_PSG_FILE, { channels: ['EEG Fpz-Cz', 'Event marker'] });
+    expect(odd.channels).toEqual(aligned.channels);
+    expect(Math.abs(odd.channels[0].data[0] - mne.channels['EEG Fpz-Cz'].first_samples[0])).toBeLessThan(1e-4);
+  });
+
   it('agrees sample for sample with edfdecoder (a second independent reader)', () => {
     const require = createRequire(import.meta.url);
     const { EdfDecoder } = require('edfdecoder') as {
