@@ -10,6 +10,8 @@ import { mean, sum } from './ops/reduce.ts';
 import { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze } from './ops/view.ts';
 import { relu } from './ops/activation.ts';
 import type { Shape } from './shape.ts';
+import { matmul } from './ops/linear.ts';
+import { logSoftmax, softmax } from './ops/softmax.ts';
 
 declare module './tensor.ts' {
   interface Tensor {
@@ -37,6 +39,9 @@ declare module './tensor.ts' {
     squeeze(dim?: number): Tensor;
     expand(shape: Shape): Tensor;
     backward(gradient?: Tensor, opts?: BackwardOptions): void;
+    matmul(other: Tensor): Tensor;
+    softmax(dim: number): Tensor;
+    logSoftmax(dim: number): Tensor;
   }
 }
 
@@ -65,3 +70,6 @@ p.unsqueeze = function (d) { return unsqueeze(this, d); };
 p.squeeze = function (d) { return squeeze(this, d); };
 p.expand = function (s) { return expand(this, s); };
 p.backward = function (g, o) { backward(this, g, o); };
+p.matmul = function (o) { return matmul(this, o); };
+p.softmax = function (d) { return softmax(this, d); };
+p.logSoftmax = function (d) { return logSoftmax(this, d); };

@@ -7,3 +7,10 @@ export function relu(x: Tensor): Tensor {
   // d relu(x)/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch)
   return record('relu', [x], out, (g) => [fromStorage(x.backend.unaryBackward('relu', g.storage, x.storage, 0), x.shape, x.backend)]);
 }
+
+/** torch.nn.functional.elu: x for x > 0, alpha * (exp(x) - 1) otherwise. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  const out = fromStorage(x.backend.unary('elu', x.storage, alpha), x.shape, x.backend);
+  // d elu(x)/dx = 1 where x > 0, else alpha * exp(x)
+  return record('elu', [x], out, (g) => [fromStorage(x.backend.unaryBackward('elu', g.storage, x.storage, alpha), x.shape, x.backend)]);
+}
