@@ -1,0 +1,118 @@
+/**
+ * WebGPU conv2d kernels: forward, and the gradients with respect to the input and the weight.
+ * PyTorch semantics (cross-correlation, zero padding, stride, dilation, groups); layouts are
+ * x [N, Cin, H, W], weight [Cout, Cin/groups, kH, kW], out [N, Cout, outH, outW].
+ * Both gradients are gathers (one invocation or workgroup per element written), so no float
+ * atomics are needed. The bias gradient is a plain sum over (N, outH, outW), left to `sum`.
+ */
+import type { Conv2dParams } from '../../backend.ts';
+import type { GpuContext, GpuStorage, UniformValue } from './kernel.ts';
+import forwardSource from '../../../shaders/conv2d_forward.wgsl?raw';
+import backwardInputSource from '../../../shaders/conv2d_backward_input.wgsl?raw';
+import backwardWeightSource from '../../../shaders/conv2d_backward_weight.wgsl?raw';
+
+/** Matches @workgroup_size in the three shaders. */
+const WORKGROUP_SIZE = 256;
+
+export function conv2d(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, p: Conv2dParams): GpuStorage {
+  checkParams('conv2d', p);
+  checkLength('conv2d', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
+  checkLength('conv2d', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
+  if (bias) checkLength('conv2d', 'bias', bias, p.outChannels, 'outChannels');
+  const total = outputSize(p);
+  const out = ctx.alloc(total);
+  ctx.dispatch({
+    key: 'conv2d_forward',
+    code: forwardSource,
+    // Without a bias the weight is bound in its place; the shader never reads it (hasBias = 0).
+    inputs: [x, weight, bias ?? weight],
+    outputs: [out],
+    uniforms: [{ u32: total }, ...shapeUniforms(p), { u32: bias ? 1 : 0 }],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  return out;
+}
+
+export function conv2dBackwardInput(ctx: GpuContext, gradOut: GpuStorage, weight: GpuStorage, p: Conv2dParams): GpuStorage {
+  checkParams('conv2dBackwardInput', p);
+  checkLength('conv2dBackwardInput', 'gradOut', gradOut, outputSize(p), 'batch*outChannels*outH*outW');
+  checkLength('conv2dBackwardInput', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
+  const total = inputSize(p);
+  const gradInput = ctx.alloc(total);
+  ctx.dispatch({
+    key: 'conv2d_backward_input',
+    code: backwardInputSource,
+    inputs: [gradOut, weight],
+    outputs: [gradInput],
+    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  return gradInput;
+}
+
+export function conv2dBackwardWeight(ctx: GpuContext, gradOut: GpuStorage, x: GpuStorage, p: Conv2dParams): GpuStorage {
+  checkParams('conv2dBackwardWeight', p);
+  checkLength('conv2dBackwardWeight', 'gradOut', gradOut, outputSize(p), 'batch*outChannels*outH*outW');
+  checkLength('conv2dBackwardWeight', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
+  const numWeights = weightSize(p);
+  const gradWeight = ctx.alloc(numWeights);
+  ctx.dispatch({
+    key: 'conv2d_backward_weight',
+    code: backwardWeightSource,
+    inputs: [gradOut, x],
+    outputs: [gradWeight],
+    uniforms: [{ u32: numWeights }, { i32: p.batch }, ...shapeUniforms(p)],
+    // One workgroup per weight element: numWeights * WORKGROUP_SIZE invocations.
+    workgroups: ctx.grid(numWeights * WORKGROUP_SIZE, WORKGROUP_SIZE),
+  });
+  return gradWeight;
+}
+
+/** The Params fields from inC to outW, shared by the three shaders. */
+function shapeUniforms(p: Conv2dParams): UniformValue[] {
+  return [
+    p.inChannels, p.inH, p.inW, p.outChannels, p.kH, p.kW, p.strideH, p.strideW,
+    p.padH, p.padW, p.dilH, p.dilW, p.groups, p.outH, p.outW,
+  ].map((v) => ({ i32: v }));
+}
+
+function inputSize(p: Conv2dParams): number {
+  return p.batch * p.inChannels * p.inH * p.inW;
+}
+
+function outputSize(p: Conv2dParams): number {
+  return p.batch * p.outChannels * p.outH * p.outW;
+}
+
+function weightSize(p: Conv2dParams): number {
+  return p.outChannels * (p.inChannels / p.groups) * p.kH * p.kW;
+}
+
+/** The shaders index with i32, so every buffer must stay below 2^31 elements. */
+const MAX_ELEMENTS = 2 ** 31 - 1;
+
+function checkParams(fn: string, p: Conv2dParams): void {
+  const positive: (keyof Conv2dParams)[] = ['batch', 'inChannels', 'inH', 'inW', 'outChannels', 'kH', 'kW', 'strideH', 'strideW', 'dilH', 'dilW', 'groups', 'outH', 'outW'];
+  for (const k of positive) {
+    if (!Number.isInteger(p[k]) || p[k] < 1) throw new Error(`webgpu ${fn}: Conv2dParams.${k} must be a positive integer, got ${p[k]}`);
+  }
+  for (const k of ['padH', 'padW'] as const) {
+    if (!Number.isInteger(p[k]) || p[k] < 0) throw new Error(`webgpu ${fn}: Conv2dParams.${k} must be a non-negative integer, got ${p[k]}`);
+  }
+  if (p.inChannels % p.groups !== 0 || p.outChannels % p.groups !== 0) {
+    throw new Error(`webgpu ${fn}: Conv2dParams.groups (${p.groups}) must divide inChannels (${p.inChannels}) and outChannels (${p.outChannels})`);
+  }
+  const expectH = Math.floor((p.inH + 2 * p.padH - p.dilH * (p.kH - 1) - 1) / p.strideH) + 1;
+  const expectW = Math.floor((p.inW + 2 * p.padW - p.dilW * (p.kW - 1) - 1) / p.strideW) + 1;
+  if (p.outH !== expectH) throw new Error(`webgpu ${fn}: Conv2dParams.outH is ${p.outH}, but the input, kernel, stride, padding and dilation give ${expectH}`);
+  if (p.outW !== expectW) throw new Error(`webgpu ${fn}: Conv2dParams.outW is ${p.outW}, but the input, kernel, stride, padding and dilation give ${expectW}`);
+  for (const [what, n] of [['input', inputSize(p)], ['output', outputSize(p)], ['weight', weightSize(p)]] as const) {
+    if (n > MAX_ELEMENTS) throw new Error(`webgpu ${fn}: the ${what} has ${n} elements, more than the kernels' 2^31 - 1`);
+  }
+}
+
+function checkLength(fn: string, name: string, s: GpuStorage, expected: number, formula: string): void {
+  if (s.length !== expected) {
+    throw new Error(`webgpu ${fn}: ${name} has ${s.length} elements, expected ${formula} = ${expected}`);
+  }
+}

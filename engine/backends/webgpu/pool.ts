@@ -1,0 +1,127 @@
+/**
+ * WebGPU 2-D pooling kernels with PyTorch semantics (floor mode): max pooling with its argmax
+ * (flat index ih * inW + iw within the input plane, stored as float32, exact up to 2^24), and
+ * average pooling with count_include_pad = true. Layouts are [N, C, H, W]; the kernels see
+ * N * C independent planes. Both backward passes are gathers over the windows that contain
+ * each input element, so no float atomics are needed.
+ */
+import type { Pool2dParams } from '../../backend.ts';
+import type { GpuContext, GpuStorage, UniformValue } from './kernel.ts';
+import maxForwardSource from '../../../shaders/maxpool2d_forward.wgsl?raw';
+import maxBackwardSource from '../../../shaders/maxpool2d_backward.wgsl?raw';
+import avgForwardSource from '../../../shaders/avgpool2d_forward.wgsl?raw';
+import avgBackwardSource from '../../../shaders/avgpool2d_backward.wgsl?raw';
+
+/** Matches @workgroup_size in the four shaders. */
+const WORKGROUP_SIZE = 256;
+
+export function maxPool2d(ctx: GpuContext, x: GpuStorage, p: Pool2dParams): { out: GpuStorage; argmax: GpuStorage } {
+  checkParams('maxPool2d', p);
+  checkLength('maxPool2d', 'x', x, inputSize(p), 'batch*channels*inH*inW');
+  const total = outputSize(p);
+  const out = ctx.alloc(total);
+  const argmax = ctx.alloc(total);
+  ctx.dispatch({
+    key: 'maxpool2d_forward',
+    code: maxForwardSource,
+    inputs: [x],
+    outputs: [out, argmax],
+    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  return { out, argmax };
+}
+
+export function maxPool2dBackward(ctx: GpuContext, gradOut: GpuStorage, argmax: GpuStorage, p: Pool2dParams): GpuStorage {
+  checkParams('maxPool2dBackward', p);
+  checkLength('maxPool2dBackward', 'gradOut', gradOut, outputSize(p), 'batch*channels*outH*outW');
+  checkLength('maxPool2dBackward', 'argmax', argmax, outputSize(p), 'batch*channels*outH*outW');
+  const total = inputSize(p);
+  const gradInput = ctx.alloc(total);
+  ctx.dispatch({
+    key: 'maxpool2d_backward',
+    code: maxBackwardSource,
+    inputs: [gradOut, argmax],
+    outputs: [gradInput],
+    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  return gradInput;
+}
+
+export function avgPool2d(ctx: GpuContext, x: GpuStorage, p: Pool2dParams): GpuStorage {
+  checkParams('avgPool2d', p);
+  checkLength('avgPool2d', 'x', x, inputSize(p), 'batch*channels*inH*inW');
+  const total = outputSize(p);
+  const out = ctx.alloc(total);
+  ctx.dispatch({
+    key: 'avgpool2d_forward',
+    code: avgForwardSource,
+    inputs: [x],
+    outputs: [out],
+    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  return out;
+}
+
+export function avgPool2dBackward(ctx: GpuContext, gradOut: GpuStorage, p: Pool2dParams): GpuStorage {
+  checkParams('avgPool2dBackward', p);
+  checkLength('avgPool2dBackward', 'gradOut', gradOut, outputSize(p), 'batch*channels*outH*outW');
+  const total = inputSize(p);
+  const gradInput = ctx.alloc(total);
+  ctx.dispatch({
+    key: 'avgpool2d_backward',
+    code: avgBackwardSource,
+    inputs: [gradOut],
+    outputs: [gradInput],
+    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  return gradInput;
+}
+
+/** The Params fields from inH to outW, shared by the four shaders. */
+function shapeUniforms(p: Pool2dParams): UniformValue[] {
+  return [p.inH, p.inW, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW].map((v) => ({ i32: v }));
+}
+
+function inputSize(p: Pool2dParams): number {
+  return p.batch * p.channels * p.inH * p.inW;
+}
+
+function outputSize(p: Pool2dParams): number {
+  return p.batch * p.channels * p.outH * p.outW;
+}
+
+/** The shaders index with i32; argmax must also stay exact in float32. */
+const MAX_ELEMENTS = 2 ** 31 - 1;
+const MAX_PLANE = 2 ** 24;
+
+function checkParams(fn: string, p: Pool2dParams): void {
+  const positive: (keyof Pool2dParams)[] = ['batch', 'channels', 'inH', 'inW', 'kH', 'kW', 'strideH', 'strideW', 'outH', 'outW'];
+  for (const k of positive) {
+    if (!Number.isInteger(p[k]) || p[k] < 1) throw new Error(`webgpu ${fn}: Pool2dParams.${k} must be a positive integer, got ${p[k]}`);
+  }
+  for (const k of ['padH', 'padW'] as const) {
+    if (!Number.isInteger(p[k]) || p[k] < 0) throw new Error(`webgpu ${fn}: Pool2dParams.${k} must be a non-negative integer, got ${p[k]}`);
+  }
+  // PyTorch's rule; it also guarantees every window holds at least one real element.
+  if (2 * p.padH > p.kH || 2 * p.padW > p.kW) {
+    throw new Error(`webgpu ${fn}: Pool2dParams.padH/padW (${p.padH}, ${p.padW}) must be at most half the kernel (${p.kH}, ${p.kW})`);
+  }
+  const expectH = Math.floor((p.inH + 2 * p.padH - p.kH) / p.strideH) + 1;
+  const expectW = Math.floor((p.inW + 2 * p.padW - p.kW) / p.strideW) + 1;
+  if (p.outH !== expectH) throw new Error(`webgpu ${fn}: Pool2dParams.outH is ${p.outH}, but floor mode gives ${expectH}`);
+  if (p.outW !== expectW) throw new Error(`webgpu ${fn}: Pool2dParams.outW is ${p.outW}, but floor mode gives ${expectW}`);
+  if (p.inH * p.inW > MAX_PLANE) throw new Error(`webgpu ${fn}: an input plane has ${p.inH * p.inW} elements; argmax is exact in float32 only up to 2^24`);
+  for (const [what, n] of [['input', inputSize(p)], ['output', outputSize(p)]] as const) {
+    if (n > MAX_ELEMENTS) throw new Error(`webgpu ${fn}: the ${what} has ${n} elements, more than the kernels' 2^31 - 1`);
+  }
+}
+
+function checkLength(fn: string, name: string, s: GpuStorage, expected: number, formula: string): void {
+  if (s.length !== expected) {
+    throw new Error(`webgpu ${fn}: ${name} has ${s.length} elements, expected ${formula} = ${expected}`);
+  }
+}
