@@ -72,7 +72,7 @@ export interface Recording {
    * files a gap is only visible here and in `gaps`: samples are never invented to fill it.
    */
   recordStarts?: Float64Array;
-  /** Gaps between records (EDF+D), in seconds from the header's start time. */
+  /** Gaps between records (EDF+D; empty for continuous files), seconds from the header's start. */
   gaps?: RecordGap[];
 }
 

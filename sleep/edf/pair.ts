@@ -34,7 +34,12 @@ export function checkHypnogramMatchesPsg(
 ): void {
   const a = psg.header;
   const b = hypnogram.header;
-  if (Number.isNaN(b.start.getTime()) || Number.isNaN(a.start.getTime()) || a.start.getTime() !== b.start.getTime()) {
+  for (const [file, header] of [[psg.file, a], [hypnogram.file, b]] as const) {
+    if (Number.isNaN(header.start.getTime())) {
+      throw new EdfError(file, 'startDate', `${header.startDate} ${header.startTime} is not a real date and time, so the pair cannot be matched`);
+    }
+  }
+  if (a.start.getTime() !== b.start.getTime()) {
     const field = a.startDate !== b.startDate ? 'startDate' : 'startTime';
     throw new EdfError(
       hypnogram.file,

@@ -141,6 +141,13 @@ describe('annotation bytes', () => {
     const other = setField(hypnogram(), ...FIELD.startDate, '25.04.89');
     expectRefusal(() => readPsgWithHypnogram({ file: 'psg.edf', bytes: psg() }, { file: f, bytes: other }), f, 'startDate');
   });
+
+  it('refuses to pair a PSG whose start is no real date', () => {
+    const bad = setField(psg(), ...FIELD.startDate, '42.00.00');
+    expect(Number.isNaN(parseEdfHeader(bad, 'psg.edf').start.getTime())).toBe(true);
+    const error = expectRefusal(() => readPsgWithHypnogram({ file: 'psg.edf', bytes: bad }, { file: f, bytes: hypnogram() }), 'psg.edf', 'startDate');
+    expect(error.message).toContain('42.00.00');
+  });
 });
 
 describe('seeded fuzz of headers and annotation bytes', () => {
