@@ -11,3 +11,4 @@ export { nllLoss, crossEntropy, mseLoss } from './ops/loss.ts';
 export type { Reduction, ClassTargets, NllLossOptions, CrossEntropyOptions, MseLossOptions } from './ops/loss.ts';
 export { dropout } from './ops/dropout.ts';
 export type { DropoutOptions } from './ops/dropout.ts';
+export { conv1d, conv2d } from './ops/conv.ts';
