@@ -84,7 +84,9 @@ function accumulate(leaf: Tensor, grad: Tensor): void {
     throw new Error(`internal: gradient of shape [${grad.shape}] for ${leaf.describe()}`);
   }
   let g = grad;
-  if (g.isLeafGrad) g = noGrad(() => g.mul(1));
+  // A gradient that is another leaf's, or a view sharing storage (reshape's backward), is
+  // copied: two leaves' .grad must never alias, or an in-place change to one would change both.
+  if (g.isLeafGrad || g.storageRef.refs > 1) g = noGrad(() => g.mul(1));
   if (leaf.grad) {
     const prev = leaf.grad;
     g = noGrad(() => prev.add(g));
