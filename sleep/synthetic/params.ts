@@ -29,7 +29,7 @@ export interface EpochParams {
 
 type Profile = EpochParams;
 
-const W: Profile = { background: 9, alpha: 8, theta: 2.5, delta: 4, muscle: 4, spindleRate: 0, kComplexRate: 0, vertexRate: 0, sawtoothRate: 0, saccadeRate: 0.2, blinkRate: 0.2, slowEyeRate: 0, movementRate: 0.01, emg: 3.4 };
+const W: Profile = { background: 9, alpha: 8, theta: 2.5, delta: 3, muscle: 4, spindleRate: 0, kComplexRate: 0, vertexRate: 0, sawtoothRate: 0, saccadeRate: 0.2, blinkRate: 0.2, slowEyeRate: 0, movementRate: 0.01, emg: 3.4 };
 const DROWSY: Profile = { ...W, alpha: 3, theta: 4, muscle: 1.5, saccadeRate: 0.03, blinkRate: 0.05, slowEyeRate: 0.06, emg: 2.8 };
 const N1: Profile = { background: 9, alpha: 2, theta: 6, delta: 6, muscle: 1, spindleRate: 0.01, kComplexRate: 0.01, vertexRate: 0.08, sawtoothRate: 0.01, saccadeRate: 0.01, blinkRate: 0.01, slowEyeRate: 0.08, movementRate: 0.003, emg: 2.5 };
 const N2: Profile = { background: 10, alpha: 1.2, theta: 6, delta: 11, muscle: 0.6, spindleRate: 0.12, kComplexRate: 0.05, vertexRate: 0.02, sawtoothRate: 0, saccadeRate: 0, blinkRate: 0, slowEyeRate: 0.01, movementRate: 0.002, emg: 2.2 };
