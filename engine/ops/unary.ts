@@ -36,6 +36,8 @@ export function abs(x: Tensor): Tensor {
 /** x ** exponent for a constant exponent. */
 export function pow(x: Tensor, exponent: number): Tensor {
   const out = unaryForward('pow', x, exponent);
+  // x^0 is constant: its gradient is 0 everywhere, also at x = 0 where x^-1 would make it NaN (as PyTorch).
+  if (exponent === 0) return record('pow', [x], out, (g) => [g.mul(0)], []);
   return record('pow', [x], out, (g) => [g.mul(pow(x, exponent - 1)).mul(exponent)]);
 }
 

@@ -4,6 +4,8 @@ import { hashUint32 } from '../../random.ts';
 
 export function dropoutMask(length: number, p: number, seed: number): Storage {
   const out = new Float64Array(length);
+  // p = 1 drops everything; the threshold below cannot express that (a hash of 2^32-1 would survive with scale 1/0).
+  if (p >= 1) return out;
   const scale = 1 / (1 - p);
   // Compare in uint32 space so float32 on the GPU makes exactly the same decision.
   const threshold = Math.min(Math.floor(p * 4294967296), 4294967295);
