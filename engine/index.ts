@@ -12,3 +12,5 @@ export type { Backend, DeviceName, Storage } from './backend.ts';
 export * as F from './functional.ts';
 export { gradcheck } from './gradcheck.ts';
 export type { GradcheckOptions, GradcheckResult } from './gradcheck.ts';
+export * as nn from './nn/index.ts';
+export * as optim from './optim/index.ts';
