@@ -12,3 +12,4 @@ export type { Reduction, ClassTargets, NllLossOptions, CrossEntropyOptions, MseL
 export { dropout } from './ops/dropout.ts';
 export type { DropoutOptions } from './ops/dropout.ts';
 export { conv1d, conv2d } from './ops/conv.ts';
+export { maxPool1d, maxPool2d, avgPool2d } from './ops/pool.ts';
