@@ -8,6 +8,7 @@
  */
 import { Tensor, keep, tensor } from '../tensor.ts';
 import { sameShape } from '../shape.ts';
+import type { Backend } from '../backend.ts';
 
 /** Hyperparameter values an optimizer may hold per group. */
 export type HyperValue = number | boolean | readonly number[];
@@ -84,7 +85,7 @@ export abstract class Optimizer<H extends Record<string, HyperValue>> {
 
   /** One update of every parameter that has a gradient. */
   step(): void {
-    let backend = null;
+    let backend: Backend | null = null;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (!p.grad) continue;

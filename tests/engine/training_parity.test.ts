@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nn, optim, tensor, tidy, type Tensor } from '../../engine/index.ts';
+import { liveTensorCount, nn, optim, tensor, tidy, type Tensor } from '../../engine/index.ts';
 import { crossEntropy } from '../../engine/ops/loss.ts';
 import { toleranceRatio, type TensorJson } from '../helpers/torchCases.ts';
 import { ChambonLike } from '../helpers/chambonLike.ts';
@@ -49,6 +49,7 @@ describe('training the Chambon layer stack matches PyTorch', () => {
     const weight = tensor(config.classWeights, [config.classWeights.length]);
     const batches = fixture.batches.map((b) => ({ x: tensor(b.x.data, b.x.shape), y: b.y }));
     const losses: number[] = [];
+    let liveAfterFirstStep = 0;
     for (let step = 0; step < config.steps; step++) {
       const b = batches[step % batches.length];
       opt.zeroGrad();
@@ -60,7 +61,10 @@ describe('training the Chambon layer stack matches PyTorch', () => {
       opt.step();
       losses.push(loss.dataSync()[0]);
       loss.dispose();
+      if (step === 0) liveAfterFirstStep = liveTensorCount();
     }
+    // A tidy training step leaves nothing behind: only gradients are replaced.
+    expect(liveTensorCount()).toBe(liveAfterFirstStep);
     const lossRatio = toleranceRatio(losses, fixture.losses, RTOL);
     expect(lossRatio, `losses ${losses.join(', ')}`).toBeLessThanOrEqual(1);
     expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
