@@ -8,7 +8,7 @@
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> index: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
-struct Params { n: u32, c: u32 }
+struct Params { n: u32, c: u32, nan: f32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
 @compute @workgroup_size(256)
@@ -19,6 +19,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (t >= 0.0 && t < f32(params.c) && t == floor(t)) {
     out[i] = x[i * params.c + u32(t)];
   } else {
-    out[i] = bitcast<f32>(0x7fc00000u);
+    out[i] = params.nan;
   }
 }

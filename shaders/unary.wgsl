@@ -7,18 +7,19 @@
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
-struct Params { n: u32, alpha: f32 }
+struct Params { n: u32, alpha: f32, nan: f32 }
 @group(0) @binding(2) var<uniform> params: Params;
 
 override OP: u32 = 0u;
 
 // PyTorch's pow for negative bases: defined for integer exponents, NaN otherwise.
-// (WGSL's pow is only defined for a positive base.)
+// (WGSL's pow is only defined for a positive base. NaN comes from the host: a constant NaN
+// is not a valid WGSL expression.)
 fn signedPow(v: f32, e: f32) -> f32 {
   if (e == 0.0) { return 1.0; }
   let m = pow(abs(v), e);
   if (v >= 0.0) { return m; }
-  if (e != floor(e)) { return bitcast<f32>(0x7fc00000u); }
+  if (e != floor(e)) { return params.nan; }
   let odd = (e * 0.5) != floor(e * 0.5);
   return select(m, -m, odd);
 }

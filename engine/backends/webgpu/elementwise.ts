@@ -20,7 +20,7 @@ export function unary(ctx: GpuContext, op: UnaryOp, x: GpuStorage, alpha: number
     constants: { OP: UNARY_CODES[op] },
     inputs: [x],
     outputs: [out],
-    uniforms: [u32(x.length), f32(alpha)],
+    uniforms: [u32(x.length), f32(alpha), f32(NaN)],
     workgroups: ctx.grid(x.length, 256),
   });
   return out;

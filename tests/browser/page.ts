@@ -1,0 +1,30 @@
+/**
+ * The page the browser suites drive (served by the Vite dev server from tests/browser/index.html).
+ * It exposes `window.hypnogradTest`; the vitest side calls it through page.evaluate.
+ */
+import '../../engine/index.ts';
+import { initWebGPU, type WebGpuInfo } from '../../engine/backends/webgpu/index.ts';
+import { runSelftest, type Check } from '../../engine/selftest/index.ts';
+import { runFixtureSuite } from './fixtureSuite.ts';
+
+export interface SuiteReport {
+  checks: Check[];
+  ms: number;
+}
+
+export interface HypnogradTestApi {
+  init(): Promise<WebGpuInfo>;
+  run(suite: string): Promise<SuiteReport>;
+}
+
+async function run(suite: string): Promise<SuiteReport> {
+  const t0 = performance.now();
+  const checks = suite === 'fixtures' ? await runFixtureSuite() : await runSelftest(suite);
+  return { checks, ms: performance.now() - t0 };
+}
+
+const api: HypnogradTestApi = { init: () => initWebGPU(), run };
+const w = globalThis as unknown as { hypnogradTest: HypnogradTestApi; hypnogradReady: boolean };
+w.hypnogradTest = api;
+w.hypnogradReady = true;
+document.getElementById('log')!.textContent = 'ready';

@@ -1,0 +1,50 @@
+/**
+ * The WebGPU backend in headless Chromium (SwiftShader here, a real GPU elsewhere): the
+ * engine's self-test suites (engine/selftest) and every PyTorch fixture case, run in the page
+ * and asserted here. Fails, never skips, when Chromium offers no WebGPU adapter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserHarness, type BrowserHarness } from './harness.ts';
+import type { HypnogradTestApi, SuiteReport } from './page.ts';
+import type { WebGpuInfo } from '../../engine/backends/webgpu/index.ts';
+
+let h: BrowserHarness;
+
+beforeAll(async () => {
+  h = await startBrowserHarness({ page: '/tests/browser/index.html', readyFlag: 'hypnogradReady' });
+}, 90_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+declare const hypnogradTest: HypnogradTestApi;
+
+async function runSuite(name: string, timeoutMs = 90_000): Promise<SuiteReport> {
+  const report = await h.evaluate((n: string) => hypnogradTest.run(n), timeoutMs, name);
+  const failures = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+  expect(report.checks.length, `suite '${name}' ran no checks`).toBeGreaterThan(0);
+  expect(failures, `suite '${name}' (${report.checks.length} checks, ${Math.round(report.ms)} ms)`).toEqual([]);
+  return report;
+}
+
+describe('WebGPU backend in headless Chromium', () => {
+  it('gets a WebGPU adapter and device', async () => {
+    let info: WebGpuInfo;
+    try {
+      info = await h.evaluate(() => hypnogradTest.init(), 30_000);
+    } catch (err) {
+      throw new Error(`WebGPU is unavailable in this Chromium: ${(err as Error).message}${h.pageErrors.length ? ` (page errors: ${h.pageErrors.join(' | ')})` : ''}`);
+    }
+    console.log(`WebGPU adapter: ${info.vendor} ${info.architecture} ${info.description}; timestamp-query ${info.timestampQuery}`);
+    expect(info.limits.maxComputeWorkgroupsPerDimension).toBeGreaterThanOrEqual(65535);
+  });
+
+  it('matches the float64 CPU backend op by op (forward and gradients)', async () => {
+    await runSuite('parity');
+  });
+
+  it('matches every PyTorch fixture case at float32 tolerance', async () => {
+    await runSuite('fixtures');
+  });
+});
