@@ -14,3 +14,5 @@ export { gradcheck } from './gradcheck.ts';
 export type { GradcheckOptions, GradcheckResult } from './gradcheck.ts';
 export * as nn from './nn/index.ts';
 export * as optim from './optim/index.ts';
+export { extractGraph, traceBackward, formatGraph, OP_KERNELS, STEP_KERNELS, opKernels, allKernelFiles, shaderHeader } from './graph.ts';
+export type { StepGraph, GraphOp, GraphTensor, GraphTensorKind, ExtractGraphOptions, BackwardTraceEntry, OpKernels } from './graph.ts';
