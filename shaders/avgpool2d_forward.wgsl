@@ -1,5 +1,6 @@
-// 2-D average pooling forward, PyTorch's torch.nn.functional.avg_pool2d with its defaults
-// (floor mode, count_include_pad = True, no divisor override).
+// 2-D average pooling forward, PyTorch's torch.nn.functional.avg_pool2d with
+// count_include_pad = True (its default) and no divisor override; floor or ceil mode (the host
+// picks outH and outW; a ceil-mode window hanging past the padded input is clipped there).
 //   x   [planes, H, W]          planes = N * C
 //   out [planes, outH, outW]
 // Each invocation owns one output element out[plane, oh, ow]: the sum of its window's

@@ -1,4 +1,5 @@
-// 2-D max pooling forward, PyTorch's torch.nn.functional.max_pool2d (floor mode, no dilation).
+// 2-D max pooling forward, PyTorch's torch.nn.functional.max_pool2d without dilation, floor or
+// ceil mode (the host picks outH and outW; a window hanging past the input is clipped).
 //   x      [planes, H, W]          planes = N * C
 //   out    [planes, outH, outW]
 //   argmax [planes, outH, outW]    flat index ih * W + iw of the winner within its input plane,

@@ -1,5 +1,6 @@
 /**
- * WebGPU 2-D pooling kernels with PyTorch semantics (floor mode): max pooling with its argmax
+ * WebGPU 2-D pooling kernels with PyTorch semantics (floor or ceil mode, read off outH/outW;
+ * a ceil-mode window hanging past the padded input is clipped there): max pooling with its argmax
  * (flat index ih * inW + iw within the input plane, stored as float32, exact up to 2^24), and
  * average pooling with count_include_pad = true. Layouts are [N, C, H, W]; the kernels see
  * N * C independent planes. Both backward passes are gathers over the windows that contain
@@ -110,14 +111,25 @@ function checkParams(fn: string, p: Pool2dParams): void {
   if (2 * p.padH > p.kH || 2 * p.padW > p.kW) {
     throw new Error(`webgpu ${fn}: Pool2dParams.padH/padW (${p.padH}, ${p.padW}) must be at most half the kernel (${p.kH}, ${p.kW})`);
   }
-  const expectH = Math.floor((p.inH + 2 * p.padH - p.kH) / p.strideH) + 1;
-  const expectW = Math.floor((p.inW + 2 * p.padW - p.kW) / p.strideW) + 1;
-  if (p.outH !== expectH) throw new Error(`webgpu ${fn}: Pool2dParams.outH is ${p.outH}, but floor mode gives ${expectH}`);
-  if (p.outW !== expectW) throw new Error(`webgpu ${fn}: Pool2dParams.outW is ${p.outW}, but floor mode gives ${expectW}`);
+  for (const [axis, out, len] of [['H', p.outH, outLengths(p.inH, p.kH, p.strideH, p.padH)], ['W', p.outW, outLengths(p.inW, p.kW, p.strideW, p.padW)]] as const) {
+    if (out < len.floor || out > len.ceil) {
+      const range = len.floor === len.ceil ? `${len.floor}` : `${len.floor} (floor mode) or ${len.ceil} (ceil mode)`;
+      throw new Error(`webgpu ${fn}: Pool2dParams.out${axis} is ${out}, but the input, kernel, stride and padding give ${range}`);
+    }
+  }
   if (p.inH * p.inW > MAX_PLANE) throw new Error(`webgpu ${fn}: an input plane has ${p.inH * p.inW} elements; argmax is exact in float32 only up to 2^24`);
   for (const [what, n] of [['input', inputSize(p)], ['output', outputSize(p)]] as const) {
     if (n > MAX_ELEMENTS) throw new Error(`webgpu ${fn}: the ${what} has ${n} elements, more than the kernels' 2^31 - 1`);
   }
+}
+
+/** Output lengths in floor and ceil mode (PyTorch: a ceil-mode window must start inside the input or its left padding). */
+function outLengths(inLen: number, k: number, stride: number, pad: number): { floor: number; ceil: number } {
+  const span = inLen + 2 * pad - k;
+  const floor = Math.floor(span / stride) + 1;
+  let ceil = Math.ceil(span / stride) + 1;
+  if ((ceil - 1) * stride >= inLen + pad) ceil--;
+  return { floor, ceil };
 }
 
 function checkLength(fn: string, name: string, s: GpuStorage, expected: number, formula: string): void {
