@@ -166,7 +166,7 @@ export class Trainer {
     if (conflicts.length) throw new Error(`${where}: config: the checkpoint was made with other settings (${conflicts.join(', ')}); start a new run instead`);
     const tensors = unpackTensors(meta.tensors, checkpoint.binary, where);
     loadHostStateDict(this.model, withPrefix(tensors, 'model.'), this.device);
-    loadOptimizerFromHost(this.optimizer, meta.optimizer, withPrefix(tensors, 'optim.'), this.device);
+    loadOptimizerFromHost(this.optimizer, meta.optimizer, tensors, this.device);
     // The learning rate and other hyperparameters come from this run's config, not the checkpoint.
     for (const g of this.optimizer.paramGroups) g.lr = this.config.optimizer.lr;
     const best = withPrefix(tensors, 'best.');
