@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Generator, F, OP_KERNELS, STEP_KERNELS, allKernelFiles, extractGraph, formatGraph, randn, shaderHeader, tensor, tidy, traceBackward } from '../../engine/index.ts';
+import { Generator, F, OP_KERNELS, STEP_KERNELS, allKernelFiles, extractGraph, formatGraph, randn, shaderHeader, tensor, traceBackward } from '../../engine/index.ts';
 import { SleepStagerChambon2018 } from '../../sleep/model/index.ts';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
@@ -80,15 +80,11 @@ describe('extractGraph on one Chambon training step', () => {
 describe('extractGraph on a branching graph', () => {
   it('orders backward so every op runs after all the ops that consume its output, as traced', () => {
     const w = tensor([0.5, -1, 2], [3], { requiresGrad: true });
-    const result = tidy(() => {
-      const a = w.mul(w); // used twice below
-      const b = a.exp().add(a.mul(3));
-      const loss = b.sum().add(w.sum());
-      const graph = extractGraph(loss);
-      const trace = traceBackward(loss, graph);
-      return { graph, trace };
-    });
-    const { graph, trace } = result;
+    const a = w.mul(w); // used twice below
+    const b = a.exp().add(a.mul(3));
+    const loss = b.sum().add(w.sum());
+    const graph = extractGraph(loss);
+    const trace = traceBackward(loss, graph);
     expect(graph.ops.map((o) => o.name)).toEqual(['mul', 'exp', 'mul', 'add', 'sum', 'sum', 'add']);
     expect(trace.map((t) => t.op)).toEqual(graph.backwardOrder);
     const step = new Map(graph.backwardOrder.map((op, i) => [op, i]));
