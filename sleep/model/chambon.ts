@@ -29,10 +29,13 @@ import { convOutLength, poolOutLength } from '../../engine/ops/spatial.ts';
 
 /**
  * How seconds become samples:
- * - 'tutorial': int() truncation, pad = kernel // 2 (braindecode <= 0.5, and the sleep-staging
- *   tutorial's model: pool 12 at 100 Hz, 320 features, 5,227 parameters);
- * - 'braindecode': numpy.ceil of every size, pad = ceil(padSizeS * sfreq) (braindecode 0.6 and
- *   later: pool 13 at 100 Hz, 272 features, 4,987 parameters).
+ * - 'tutorial': int() truncation and pad = kernel // 2, as braindecode's first version of this
+ *   model did; the reference tutorial's network (pool 12 at 100 Hz, 320 features, 5,227
+ *   parameters) is this one;
+ * - 'braindecode': numpy.ceil of every size and pad = ceil(padSizeS * sfreq), as braindecode
+ *   0.6 and later do (pool 13 at 100 Hz, 272 features, 4,987 parameters).
+ * Both round the same float64 product, so they differ only where it is not an integer: 12.5
+ * samples of pool, or 0.29 s * 100 Hz = 28.999999999999996 (28 against 29).
  */
 export type ChambonRounding = 'tutorial' | 'braindecode';
 

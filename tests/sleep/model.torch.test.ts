@@ -63,7 +63,8 @@ describe('hypnograd-exported weights in PyTorch', () => {
     const committed = fixtureBytes(fx.hypnogradWeights.file);
     const fresh = await exportHypnogradChambon();
     expect(fresh.length).toBe(committed.length);
-    expect(Buffer.from(fresh).equals(Buffer.from(committed))).toBe(true);
+    const hint = 'regenerate: npx tsx tests/fixtures/scripts/export_hypnograd_chambon.ts && /usr/bin/python3 tests/fixtures/scripts/make_torch_chambon.py';
+    expect(Buffer.from(fresh).equals(Buffer.from(committed)), hint).toBe(true);
     expect(decodeSafetensors(fresh).metadata).toEqual(fx.hypnogradWeights.metadata);
   });
 
