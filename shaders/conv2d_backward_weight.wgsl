@@ -2,14 +2,18 @@
 //   gradOut    [N, Cout, outH, outW]
 //   x          [N, Cin, H, W]
 //   gradWeight [Cout, Cin/groups, kH, kW]
-// One workgroup owns one weight element gradWeight[co, ci, kh, kw] and reduces
+// Each weight element gradWeight[co, ci, kh, kw] is the sum over all N*outH*outW output
+// positions of
 //   gradOut[n, co, oh, ow] * x[n, g*(Cin/groups) + ci, oh*strideH - padH + kh*dilH, ow*strideW - padW + kw*dilW]
-// over all N*outH*outW output positions (g = co / (Cout/groups); padding taps add nothing).
-// The reduction is long (N=128, outH*outW=6002 for the Chambon network) and there are few
-// weights, so its 256 threads each stride over the positions (neighbouring threads read
-// neighbouring ow, so the loads coalesce) and then combine their partial sums with a
-// shared-memory tree. No float atomics are needed.
-// Launch: one workgroup per weight element, folded into up to three grid dimensions.
+// (g = co / (Cout/groups); padding taps add nothing). No float atomics: a team of
+// THREADS_PER_WEIGHT neighbouring threads owns one weight element. Each thread strides over the
+// positions (neighbouring threads read neighbouring ow, so loads coalesce), then the team
+// combines its partial sums with a shared-memory tree. The host picks the team size from the
+// reduction length: the Chambon network's first conv has only 400 weights but 128*6002
+// positions each (teams of 256, one workgroup per weight), while a small batch has few
+// positions and many weights (small teams, many weights per workgroup).
+// Launch: ceil(numWeights / (256 / THREADS_PER_WEIGHT)) workgroups of 256, folded into up to
+// three grid dimensions.
 
 struct Params {
   numWeights: u32,  // Cout * Cin/groups * kH * kW
@@ -32,6 +36,8 @@ struct Params {
 }
 
 const WG: u32 = 256u;
+/** A power of two from 1 to WG. */
+override THREADS_PER_WEIGHT: u32 = 256u;
 
 @group(0) @binding(0) var<storage, read> gradOut: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -46,45 +52,47 @@ fn main(
   @builtin(num_workgroups) nwg: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  // Uniform across the workgroup, so the early return keeps the barriers below legal.
-  let flat = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  if (flat >= u.numWeights) {
-    return;
-  }
-  let w = i32(flat);
-  let kw = w % u.kW;
-  let kh = (w / u.kW) % u.kH;
-  let cinG = u.inC / u.groups;
-  let ci = (w / (u.kW * u.kH)) % cinG;
-  let co = w / (u.kW * u.kH * cinG);
-  let g = co / (u.outC / u.groups);
-  let c = g * cinG + ci;
-  let hOff = kh * u.dilH - u.padH;
-  let wOff = kw * u.dilW - u.padW;
+  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let lane = lid % THREADS_PER_WEIGHT;
+  let weightIndex = group * (WG / THREADS_PER_WEIGHT) + lid / THREADS_PER_WEIGHT;
 
-  let outPlane = u.outH * u.outW;
-  let positions = u.batch * outPlane;
   var acc = 0.0;
-  for (var p = i32(lid); p < positions; p += i32(WG)) {
-    let n = p / outPlane;
-    let rem = p - n * outPlane;
-    let oh = rem / u.outW;
-    let ow = rem - oh * u.outW;
-    let ih = oh * u.strideH + hOff;
-    let iw = ow * u.strideW + wOff;
-    if (ih >= 0 && ih < u.inH && iw >= 0 && iw < u.inW) {
-      acc += gradOut[(n * u.outC + co) * outPlane + rem] * x[((n * u.inC + c) * u.inH + ih) * u.inW + iw];
+  // Threads past the last weight still reach the barriers below, with nothing to add.
+  if (weightIndex < u.numWeights) {
+    let w = i32(weightIndex);
+    let kw = w % u.kW;
+    let kh = (w / u.kW) % u.kH;
+    let cinG = u.inC / u.groups;
+    let ci = (w / (u.kW * u.kH)) % cinG;
+    let co = w / (u.kW * u.kH * cinG);
+    let g = co / (u.outC / u.groups);
+    let c = g * cinG + ci;
+    let hOff = kh * u.dilH - u.padH;
+    let wOff = kw * u.dilW - u.padW;
+    let outPlane = u.outH * u.outW;
+    let positions = u.batch * outPlane;
+    for (var p = i32(lane); p < positions; p += i32(THREADS_PER_WEIGHT)) {
+      let n = p / outPlane;
+      let rem = p - n * outPlane;
+      let oh = rem / u.outW;
+      let ow = rem - oh * u.outW;
+      let ih = oh * u.strideH + hOff;
+      let iw = ow * u.strideW + wOff;
+      if (ih >= 0 && ih < u.inH && iw >= 0 && iw < u.inW) {
+        acc += gradOut[(n * u.outC + co) * outPlane + rem] * x[((n * u.inC + c) * u.inH + ih) * u.inW + iw];
+      }
     }
   }
   partial[lid] = acc;
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-    if (lid < stride) {
+  // Tree within each team: lane i adds lane i + stride of the same team.
+  for (var stride = THREADS_PER_WEIGHT / 2u; stride > 0u; stride = stride / 2u) {
+    if (lane < stride) {
       partial[lid] += partial[lid + stride];
     }
     workgroupBarrier();
   }
-  if (lid == 0u) {
-    gradWeight[flat] = partial[0];
+  if (lane == 0u && weightIndex < u.numWeights) {
+    gradWeight[weightIndex] = partial[lid];
   }
 }

@@ -76,7 +76,8 @@ export const CONV_CASES: ConvCase[] = [
   { name: 'dilation (2, 3), stride 2', p: convParams({ batch: 2, inChannels: 2, inH: 9, inW: 20, outChannels: 2, kH: 2, kW: 3 }, { dilH: 2, dilW: 3, strideW: 2, padW: 3 }), bias: true, backward: true },
   { name: 'groups 2', p: convParams({ batch: 2, inChannels: 4, inH: 5, inW: 6, outChannels: 6, kH: 2, kW: 3 }, { groups: 2, padH: 1 }), bias: true, backward: true },
   { name: 'depthwise (groups = channels), stride 2', p: convParams({ batch: 1, inChannels: 3, inH: 4, inW: 12, outChannels: 3, kH: 1, kW: 5 }, { groups: 3, strideW: 2, padW: 2 }), bias: false, backward: true },
-  { name: 'Chambon conv 1, batch 3', p: convParams({ batch: 3, inChannels: 1, inH: 2, inW: 300, outChannels: 8, kH: 1, kW: 50 }, { padW: 25 }), bias: true, backward: true },
+  { name: 'Chambon conv 1, batch 3 (weight-gradient teams of 16)', p: convParams({ batch: 3, inChannels: 1, inH: 2, inW: 300, outChannels: 8, kH: 1, kW: 50 }, { padW: 25 }), bias: true, backward: true },
+  { name: 'Chambon conv 1, batch 4 x 3000 samples (weight-gradient teams of 256)', p: convParams({ batch: 4, inChannels: 1, inH: 2, inW: 3000, outChannels: 8, kH: 1, kW: 50 }, { padW: 25 }), bias: true, backward: true },
   { name: 'Chambon conv 2, batch 2', p: convParams({ batch: 2, inChannels: 8, inH: 2, inW: 250, outChannels: 8, kH: 1, kW: 50 }, { padW: 25 }), bias: true, backward: true },
   { name: 'Chambon conv 1 at full size (128 x 1 x 2 x 3000)', p: convParams({ batch: 128, inChannels: 1, inH: 2, inW: 3000, outChannels: 8, kH: 1, kW: 50 }, { padW: 25 }), bias: true, backward: false },
 ];

@@ -20,7 +20,7 @@ export function conv2d(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias:
   checkLength('conv2d', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
   if (bias) checkLength('conv2d', 'bias', bias, p.outChannels, 'outChannels');
   const total = outputSize(p);
-  const out = ctx.alloc(total);
+  const out = ctx.allocUninit(total);
   ctx.dispatch({
     key: 'conv2d_forward',
     code: forwardSource,
@@ -38,7 +38,7 @@ export function conv2dBackwardInput(ctx: GpuContext, gradOut: GpuStorage, weight
   checkLength('conv2dBackwardInput', 'gradOut', gradOut, outputSize(p), 'batch*outChannels*outH*outW');
   checkLength('conv2dBackwardInput', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
   const total = inputSize(p);
-  const gradInput = ctx.alloc(total);
+  const gradInput = ctx.allocUninit(total);
   ctx.dispatch({
     key: 'conv2d_backward_input',
     code: backwardInputSource,
@@ -55,17 +55,30 @@ export function conv2dBackwardWeight(ctx: GpuContext, gradOut: GpuStorage, x: Gp
   checkLength('conv2dBackwardWeight', 'gradOut', gradOut, outputSize(p), 'batch*outChannels*outH*outW');
   checkLength('conv2dBackwardWeight', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
   const numWeights = weightSize(p);
-  const gradWeight = ctx.alloc(numWeights);
+  const team = threadsPerWeight(p.batch * p.outH * p.outW);
+  const gradWeight = ctx.allocUninit(numWeights);
   ctx.dispatch({
     key: 'conv2d_backward_weight',
     code: backwardWeightSource,
+    constants: { THREADS_PER_WEIGHT: team },
     inputs: [gradOut, x],
     outputs: [gradWeight],
     uniforms: [{ u32: numWeights }, { i32: p.batch }, ...shapeUniforms(p)],
-    // One workgroup per weight element: numWeights * WORKGROUP_SIZE invocations.
-    workgroups: ctx.grid(numWeights * WORKGROUP_SIZE, WORKGROUP_SIZE),
+    workgroups: ctx.grid(Math.ceil(numWeights / (WORKGROUP_SIZE / team)), 1),
   });
   return gradWeight;
+}
+
+/**
+ * Threads that share one weight element's reduction over `positions` output positions: the
+ * smallest power of two giving each thread at most ~128 positions, up to the whole workgroup.
+ * Small batches then pack many weights into a workgroup instead of leaving most threads idle
+ * at the barriers.
+ */
+export function threadsPerWeight(positions: number): number {
+  let team = 1;
+  while (team < WORKGROUP_SIZE && team * 128 < positions) team *= 2;
+  return team;
 }
 
 /** The Params fields from inC to outW, shared by the three shaders. */

@@ -20,8 +20,8 @@ export function maxPool2d(ctx: GpuContext, x: GpuStorage, p: Pool2dParams): { ou
   checkParams('maxPool2d', p);
   checkLength('maxPool2d', 'x', x, inputSize(p), 'batch*channels*inH*inW');
   const total = outputSize(p);
-  const out = ctx.alloc(total);
-  const argmax = ctx.alloc(total);
+  const out = ctx.allocUninit(total);
+  const argmax = ctx.allocUninit(total);
   ctx.dispatch({
     key: 'maxpool2d_forward',
     code: maxForwardSource,
@@ -38,7 +38,7 @@ export function maxPool2dBackward(ctx: GpuContext, gradOut: GpuStorage, argmax: 
   checkLength('maxPool2dBackward', 'gradOut', gradOut, outputSize(p), 'batch*channels*outH*outW');
   checkLength('maxPool2dBackward', 'argmax', argmax, outputSize(p), 'batch*channels*outH*outW');
   const total = inputSize(p);
-  const gradInput = ctx.alloc(total);
+  const gradInput = ctx.allocUninit(total);
   ctx.dispatch({
     key: 'maxpool2d_backward',
     code: maxBackwardSource,
@@ -54,7 +54,7 @@ export function avgPool2d(ctx: GpuContext, x: GpuStorage, p: Pool2dParams): GpuS
   checkParams('avgPool2d', p);
   checkLength('avgPool2d', 'x', x, inputSize(p), 'batch*channels*inH*inW');
   const total = outputSize(p);
-  const out = ctx.alloc(total);
+  const out = ctx.allocUninit(total);
   ctx.dispatch({
     key: 'avgpool2d_forward',
     code: avgForwardSource,
@@ -70,7 +70,7 @@ export function avgPool2dBackward(ctx: GpuContext, gradOut: GpuStorage, p: Pool2
   checkParams('avgPool2dBackward', p);
   checkLength('avgPool2dBackward', 'gradOut', gradOut, outputSize(p), 'batch*channels*outH*outW');
   const total = inputSize(p);
-  const gradInput = ctx.alloc(total);
+  const gradInput = ctx.allocUninit(total);
   ctx.dispatch({
     key: 'avgpool2d_backward',
     code: avgBackwardSource,
