@@ -198,3 +198,40 @@ export function withPrefix(tensors: HostTensors, prefix: string): HostTensors {
   for (const [k, v] of tensors) if (k.startsWith(prefix)) out.set(k.slice(prefix.length), v);
   return out;
 }
+
+/**
+ * One checkpoint as one byte string (for stores that hold bytes, e.g. a file): the byte length
+ * of the JSON as a little-endian uint64, the JSON (UTF-8, padded with spaces to a multiple of 8),
+ * then the tensor blob. Same framing as safetensors, so a half-written file is detectable.
+ */
+export function encodeCheckpoint(c: StoredCheckpoint): Uint8Array {
+  let json = new TextEncoder().encode(JSON.stringify(c.meta));
+  const padded = Math.ceil(json.length / 8) * 8;
+  if (padded !== json.length) {
+    const p = new Uint8Array(padded).fill(0x20);
+    p.set(json);
+    json = p;
+  }
+  const out = new Uint8Array(8 + json.length + c.binary.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  out.set(c.binary, 8 + json.length);
+  return out;
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, where = 'checkpoint'): StoredCheckpoint {
+  if (bytes.length < 8) throw new Error(`${where}: header: ${bytes.length} bytes is too short for a checkpoint`);
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
+  if (n > bytes.length - 8) throw new Error(`${where}: header: says ${n} bytes of JSON but the file has ${bytes.length - 8} after the length (truncated?)`);
+  let meta: unknown;
+  try {
+    meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch (err) {
+    throw new Error(`${where}: header: the JSON does not parse (${(err as Error).message})`);
+  }
+  const checked = checkCheckpointMeta(meta, where);
+  const binary = bytes.slice(8 + n);
+  const expected = checked.tensors.reduce((a, t) => Math.max(a, t.offset + t.length), 0) * 8;
+  if (binary.length !== expected) throw new Error(`${where}: tensors: ${binary.length} bytes of tensor data, the index needs ${expected} (truncated?)`);
+  return { meta: checked, binary };
+}

@@ -143,7 +143,14 @@ export class Trainer {
     this.emit = opts.onEvent ?? (() => {});
     if (opts.data.train.length === 0) throw new Error('Trainer: the training split has no recordings');
     if (opts.data.valid.length === 0) throw new Error('Trainer: the validation split has no recordings (early stopping and the best model need it)');
-    this.classWeights = config.loss.classWeights === 'balanced' ? balancedClassWeights(opts.data.train.map((s) => s.labels), this.nClasses) : null;
+    this.classWeights = null;
+    if (config.loss.classWeights === 'balanced') {
+      try {
+        this.classWeights = balancedClassWeights(opts.data.train.map((s) => s.labels), this.nClasses);
+      } catch (err) {
+        throw new Error(`Trainer: balanced class weights need every class in the training split: ${(err as Error).message.replace(/^balancedClassWeights: /, '')}; add training recordings or use unweighted classes (classWeights 'none')`);
+      }
+    }
     this.lossFn = opts.lossFn ?? makeLoss(config.loss, this.classWeights);
     this.shuffleGenerator = new Generator(config.seed);
     this.dropoutGenerator = opts.dropoutGenerator ?? defaultGenerator();

@@ -226,3 +226,32 @@ describe('control, events and memory', () => {
     expect(afterOne - before).toBe(params * 3);
   });
 });
+
+describe('NodeCheckpointStore', () => {
+  it('round-trips a checkpoint exactly and refuses a truncated file clearly', async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { NodeCheckpointStore } = await import('../../sleep/train/nodeCheckpointStore.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'hypnograd-ckpt-'));
+    try {
+      const mem = new MemoryCheckpointStore();
+      await new Trainer({ model: tinyModel(2), data: toySplits(), config: resolveTrainConfig({ ...base, epochs: 1 }), store: mem }).run();
+      const original = (await mem.load('checkpoint'))!;
+      const store = new NodeCheckpointStore(dir);
+      expect(await store.load('checkpoint')).toBeUndefined();
+      await store.save('checkpoint', original);
+      const back = (await store.load('checkpoint'))!;
+      expect(back.meta).toEqual(original.meta);
+      expect(Buffer.from(back.binary).equals(Buffer.from(original.binary))).toBe(true);
+      const file = join(dir, 'checkpoint.ckpt');
+      const bytes = readFileSync(file);
+      writeFileSync(file, bytes.subarray(0, bytes.length - 8));
+      await expect(store.load('checkpoint')).rejects.toThrow(/checkpoint\.ckpt: tensors: \d+ bytes of tensor data, the index needs \d+ \(truncated\?\)/);
+      writeFileSync(file, bytes.subarray(0, 20));
+      await expect(store.load('checkpoint')).rejects.toThrow(/checkpoint\.ckpt: header: says \d+ bytes of JSON but the file has 12/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
