@@ -14,7 +14,7 @@ export const theme = css`
   input[type='number'] { width: 5.5rem; }
   label { display: inline-flex; gap: 0.35rem; align-items: center; margin-right: 0.9rem; }
   .row { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0; margin: 0.4rem 0; }
-  .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+  .grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }
   .card { border: 1px solid #dcdfe4; border-radius: 8px; padding: 0.8rem 1rem; background: #fff; margin-bottom: 0.8rem; }
   .synthetic-badge { display: inline-block; background: #7a2e8e; color: #fff; font-weight: 700; letter-spacing: 0.06em; font-size: 0.75rem; padding: 0.1rem 0.45rem; border-radius: 4px; vertical-align: middle; }
   .muted { color: #5f6670; }

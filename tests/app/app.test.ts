@@ -248,7 +248,7 @@ describe('web app, steps 1-6 (built, in Chromium)', () => {
       await subjects.type('0');
       await (await handle(page, ['#download'])).click();
       await waitFor(page, 'the download results', `deepQuery(['#downloads', "tr[data-file='SC4001E0-PSG.edf']"])?.dataset.state === 'failed' && deepQuery(['#downloads', "tr[data-file='SC4001EC-Hypnogram.edf']"])?.dataset.state === 'done'`);
-      expect(await text(page, ['#downloads', "tr[data-file='SC4001E0-PSG.edf']"])).toContain('SHA-1 mismatch');
+      expect(await text(page, ['#downloads', "tr[data-file='SC4001E0-PSG.edf'] + tr.state"])).toContain('SHA-1 mismatch');
       await waitFor(page, 'the issue list', `deepQuery(['hg-issue-list'])?.shadowRoot?.textContent.includes('no PSG file starting with SC4001')`);
       await shot(page, 'download-1-checksum');
       expect(standIn!.requests.filter((r) => r === 'SC4001EC-Hypnogram.edf')).toHaveLength(1);

@@ -1,17 +1,17 @@
 /** (c) Sleep-EDF from PhysioNet: download with progress and SHA-1 check, cached in the browser. */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LoadView } from '../../data/loaderContext.ts';
 import { parseNumberList } from '../../state/subjects.ts';
 import { theme } from '../../ui/theme.ts';
 
-function mib(n: number): string {
-  return (n / 1048576).toFixed(1);
+function size(n: number): string {
+  return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} kB`;
 }
 
 @customElement('hg-physionet-panel')
 export class PhysionetPanel extends LitElement {
-  static override styles = theme;
+  static override styles = [theme, css`table { width: 100%; } td { overflow-wrap: anywhere; } tr.state td { text-align: left; font-size: 0.85rem; padding-bottom: 0.4rem; } progress { width: 10rem; }`];
   @property({ attribute: false }) view!: LoadView;
   @state() private subjects = '0-1';
   @state() private nights = '1';
@@ -42,13 +42,13 @@ export class PhysionetPanel extends LitElement {
       ${this.inputError ? html`<p class="error" role="alert">${this.inputError}</p>` : nothing}
       ${this.view.downloads.length
         ? html`<table aria-label="Downloads" id="downloads">
-            <thead><tr><th>File</th><th>Progress</th><th>State</th></tr></thead>
+            <thead><tr><th>File</th><th>Progress</th></tr></thead>
             <tbody>${this.view.downloads.map((d) => html`<tr data-file=${d.file} data-state=${d.state}>
               <td>${d.file}</td>
               <td><progress aria-label="Download of ${d.file}" max=${d.totalBytes ?? 1} value=${d.state === 'done' || d.state === 'cached' ? (d.totalBytes ?? 1) : d.bytes}></progress>
-                ${d.totalBytes ? `${mib(d.bytes)} / ${mib(d.totalBytes)} MB` : d.bytes ? `${mib(d.bytes)} MB` : ''}</td>
-              <td class=${d.state === 'failed' ? 'error' : ''}>${d.state}${d.message ? `: ${d.message}` : ''}</td>
-            </tr>`)}</tbody>
+                ${d.totalBytes ? `${size(d.bytes)} / ${size(d.totalBytes)}` : d.bytes ? size(d.bytes) : ''}</td>
+            </tr>
+            <tr class="state"><td colspan="2" class=${d.state === 'failed' ? 'error' : 'muted'}>${d.state}${d.message ? `: ${d.message}` : ''}</td></tr>`)}</tbody>
           </table>`
         : nothing}
       ${this.view.downloadHelp ? html`<p class="error" role="alert">${this.view.downloadHelp}</p>` : nothing}
