@@ -5,3 +5,5 @@ export { fitStandardScaler, transformStandard } from './scaler.ts';
 export type { StandardScaler } from './scaler.ts';
 export { fitLogisticRegression, predict, predictProba, logLoss } from './logistic.ts';
 export type { LogisticRegressionOptions, FittedLogisticRegression } from './logistic.ts';
+export { runBandPowerBaseline } from './run.ts';
+export type { BaselineSplits, BaselineOptions, BaselineResult } from './run.ts';

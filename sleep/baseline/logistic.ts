@@ -21,8 +21,11 @@ export interface LogisticRegressionOptions {
   iterations?: number;
   /** Adam's initial learning rate (default 0.3), decayed linearly to 0 over the iterations. */
   lr?: number;
-  /** Called every `reportEvery` steps (and after the last) with the 1-based step and the objective. */
-  onProgress?: (step: number, objective: number) => void;
+  /**
+   * Called every `reportEvery` steps (and after the last) with the 1-based step, the objective
+   * before that step's update, and a function that reads the current model.
+   */
+  onProgress?: (step: number, objective: number, current: () => FittedLogisticRegression) => void;
   reportEvery?: number;
 }
 
@@ -73,6 +76,14 @@ export function fitLogisticRegression(x: FeatureMatrix, y: ArrayLike<number>, op
     return penalty > 0 ? ce.add(layer.weight.square().sum().mul(penalty)) : ce;
   };
   const every = opts.reportEvery ?? 100;
+  const current = (objective: number): FittedLogisticRegression => ({
+    coef: Float64Array.from(layer.weight.dataSync()),
+    intercept: Float64Array.from(layer.bias!.dataSync()),
+    nClasses,
+    nFeatures: x.nFeatures,
+    objective,
+    classWeights,
+  });
   try {
     for (let step = 1; step <= iterations; step++) {
       opt.paramGroups[0].lr = lr0 * (1 - (step - 1) / iterations);
@@ -83,17 +94,9 @@ export function fitLogisticRegression(x: FeatureMatrix, y: ArrayLike<number>, op
         return opts.onProgress && (step % every === 0 || step === iterations) ? loss.dataSync()[0] : NaN;
       });
       opt.step();
-      if (opts.onProgress && !Number.isNaN(value)) opts.onProgress(step, value);
+      if (opts.onProgress && !Number.isNaN(value)) opts.onProgress(step, value, () => current(value));
     }
-    const objective = noGrad(() => tidy(() => objectiveOf().dataSync()[0]));
-    return {
-      coef: Float64Array.from(layer.weight.dataSync()),
-      intercept: Float64Array.from(layer.bias!.dataSync()),
-      nClasses,
-      nFeatures: x.nFeatures,
-      objective,
-      classWeights,
-    };
+    return current(noGrad(() => tidy(() => objectiveOf().dataSync()[0])));
   } finally {
     opt.zeroGrad();
     inputs.dispose();
