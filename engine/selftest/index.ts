@@ -7,13 +7,26 @@
  */
 import type { Check } from './check.ts';
 import { opParitySuite } from './parity.ts';
+import { gradcheckSuite } from './gradchecks.ts';
+import { optimizerSuite } from './optimizers.ts';
+import { trainingSuite } from './training.ts';
+import { dropoutSuite } from './dropout.ts';
+import { deviceLossSuite, infraSuite } from './infra.ts';
 
 export type { Check } from './check.ts';
 export { compareArrays } from './check.ts';
+export { MAX_SUBMITS_PER_STEP } from './infra.ts';
 export { PARITY_CASES, runParityCase, type ParityCase, type Tolerance } from './parity.ts';
 
 export const SELFTEST_SUITES: Record<string, () => Promise<Check[]>> = {
   parity: () => opParitySuite(),
+  gradcheck: () => gradcheckSuite(),
+  optimizers: () => optimizerSuite(),
+  training: () => trainingSuite(),
+  dropout: () => dropoutSuite(),
+  infra: () => infraSuite(),
+  /** Destroys the device and makes a new one: run it last. */
+  deviceLoss: () => deviceLossSuite(),
 };
 
 export async function runSelftest(name: string): Promise<Check[]> {

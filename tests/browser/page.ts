@@ -18,6 +18,8 @@ export interface HypnogradTestApi {
 }
 
 async function run(suite: string): Promise<SuiteReport> {
+  // Idempotent; a missing adapter fails every suite with initWebGPU's explanation.
+  await initWebGPU();
   const t0 = performance.now();
   const checks = suite === 'fixtures' ? await runFixtureSuite() : await runSelftest(suite);
   return { checks, ms: performance.now() - t0 };

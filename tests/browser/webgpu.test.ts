@@ -47,4 +47,28 @@ describe('WebGPU backend in headless Chromium', () => {
   it('matches every PyTorch fixture case at float32 tolerance', async () => {
     await runSuite('fixtures');
   });
+
+  it('passes gradcheck on WebGPU itself (float32 step and tolerances)', async () => {
+    await runSuite('gradcheck');
+  });
+
+  it('runs SGD / Adam / AdamW for 20 steps like the CPU backend', async () => {
+    await runSuite('optimizers');
+  });
+
+  it('trains the Chambon-like network for 20 steps like the CPU backend', async () => {
+    await runSuite('training', 110_000);
+  });
+
+  it('draws dropout masks identical to the CPU, seed for seed', async () => {
+    await runSuite('dropout');
+  });
+
+  it('keeps its infrastructure promises (ordering, grids, errors, 1 submit and no readback per step, no leaks)', async () => {
+    await runSuite('infra', 110_000);
+  });
+
+  it('reports a lost device and recovers with a new one', async () => {
+    await runSuite('deviceLoss');
+  });
 });

@@ -64,6 +64,7 @@ export interface ContextOptions {
 }
 
 const MIN_BUCKET = 256;
+const CONSEQUENTIAL = /invalid due to a previous error/;
 const UNIFORM_ARENA = 64 * 1024;
 
 /** Size buckets: powers of two with quarter steps (at most 25% waste), multiples of 256 bytes. */
@@ -100,6 +101,7 @@ export class WebGpuContext implements GpuContext {
   private readonly autoFlushDispatches: number;
   private lostMessage: string | null = null;
   private errorMessages: string[] = [];
+  private errorsReported = 0;
   private readonly pendingScopes = new Set<Promise<void>>();
   private counters = { dispatches: 0, submits: 0, mapAsyncs: 0, uploads: 0, buffersCreated: 0, pipelinesCreated: 0 };
   private live = { storages: 0, bytes: 0 };
@@ -119,7 +121,10 @@ export class WebGpuContext implements GpuContext {
       this.lostMessage = `the WebGPU device was lost (${info.reason}): ${info.message || 'no message'}. Call initWebGPU() again to get a new device; tensors on the old one are gone.`;
     });
     device.addEventListener('uncapturederror', (e) => {
-      this.errorMessages.push((e as GPUUncapturedErrorEvent).error.message);
+      const message = (e as GPUUncapturedErrorEvent).error.message;
+      // Follow-on errors of a fault already reported (an invalid pipeline used later) add noise, not news.
+      if (this.errorsReported > 0 && CONSEQUENTIAL.test(message)) return;
+      this.errorMessages.push(message);
     });
   }
 
@@ -133,7 +138,10 @@ export class WebGpuContext implements GpuContext {
     if (this.errorMessages.length) {
       const msgs = this.errorMessages;
       this.errorMessages = [];
-      throw new Error(`WebGPU error: ${msgs[0]}${msgs.length > 1 ? ` (and ${msgs.length - 1} more)` : ''}`);
+      this.errorsReported++;
+      // The root cause first: Dawn also reports every later use of an invalid object.
+      const first = msgs.find((m) => !CONSEQUENTIAL.test(m)) ?? msgs[0];
+      throw new Error(`WebGPU error: ${first}${msgs.length > 1 ? ` (and ${msgs.length - 1} follow-on error${msgs.length > 2 ? 's' : ''})` : ''}`);
     }
   }
 
@@ -361,9 +369,9 @@ export class WebGpuContext implements GpuContext {
       layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: { module, entryPoint: d.entryPoint ?? 'main', constants },
     });
-    const scope: Promise<void> = this.device.popErrorScope().then(
-      async (err) => {
-        this.pendingScopes.delete(scope);
+    const scope: Promise<void> = this.device
+      .popErrorScope()
+      .then(async (err) => {
         if (!err) return;
         let detail = '';
         try {
@@ -374,11 +382,11 @@ export class WebGpuContext implements GpuContext {
         }
         this.pipelines.delete(key);
         this.errorMessages.push(`kernel '${d.key}' failed to compile: ${err.message}${detail}`);
-      },
-      () => {
-        this.pendingScopes.delete(scope);
-      },
-    );
+      })
+      .catch(() => {
+        // popErrorScope rejects only when the device is lost, which check() reports.
+      })
+      .finally(() => this.pendingScopes.delete(scope));
     this.pendingScopes.add(scope);
     cached = { pipeline, layout };
     this.pipelines.set(key, cached);
@@ -422,9 +430,18 @@ export class WebGpuContext implements GpuContext {
     if (this.encoderCommands >= this.autoFlushDispatches) this.flush();
   }
 
+  /**
+   * Lowers the per-dimension workgroup limit `grid` folds at (null: the device's), so tests can
+   * drive every kernel through 2-D and 3-D grids at small sizes.
+   */
+  setGridLimitForTests(limit: number | null): void {
+    this.gridLimit = limit;
+  }
+  private gridLimit: number | null = null;
+
   grid(count: number, workgroupSize: number): [number, number, number] {
     const groups = Math.ceil(count / workgroupSize);
-    const max = this.limits.maxComputeWorkgroupsPerDimension;
+    const max = this.gridLimit ?? this.limits.maxComputeWorkgroupsPerDimension;
     if (groups <= max) return [groups, 1, 1];
     const y = Math.ceil(groups / max);
     if (y <= max) return [max, y, 1];
