@@ -15,6 +15,21 @@ export interface SuiteReport {
 export interface HypnogradTestApi {
   init(): Promise<WebGpuInfo>;
   run(suite: string): Promise<SuiteReport>;
+  /** initWebGPU's error message when navigator.gpu is absent (shadowed for the call). */
+  initWithoutGpu(): Promise<string>;
+}
+
+async function initWithoutGpu(): Promise<string> {
+  Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
+  try {
+    await initWebGPU({ force: true });
+    return 'initialised';
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    // Removing the own property uncovers the real navigator.gpu again.
+    delete (navigator as unknown as Record<string, unknown>).gpu;
+  }
 }
 
 async function run(suite: string): Promise<SuiteReport> {
@@ -25,7 +40,7 @@ async function run(suite: string): Promise<SuiteReport> {
   return { checks, ms: performance.now() - t0 };
 }
 
-const api: HypnogradTestApi = { init: () => initWebGPU(), run };
+const api: HypnogradTestApi = { init: () => initWebGPU(), run, initWithoutGpu };
 const w = globalThis as unknown as { hypnogradTest: HypnogradTestApi; hypnogradReady: boolean };
 w.hypnogradTest = api;
 w.hypnogradReady = true;

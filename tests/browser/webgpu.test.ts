@@ -40,6 +40,12 @@ describe('WebGPU backend in headless Chromium', () => {
     expect(info.limits.maxComputeWorkgroupsPerDimension).toBeGreaterThanOrEqual(65535);
   });
 
+  it('explains how to launch Chrome when WebGPU is missing', async () => {
+    const message = await h.evaluate(() => hypnogradTest.initWithoutGpu(), 30_000);
+    expect(message).toMatch(/navigator\.gpu is undefined/);
+    expect(message).toMatch(/--enable-unsafe-webgpu/);
+  });
+
   it('matches the float64 CPU backend op by op (forward and gradients)', async () => {
     await runSuite('parity');
   });
