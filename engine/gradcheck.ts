@@ -53,11 +53,18 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Ten
   const analytic: Float64Array[][] = [];
   for (let o = 0; o < outSize; o++) {
     const xs = make(values, true);
-    const out = fn(...xs);
     const seed = new Float64Array(outSize);
     seed[o] = 1;
-    out.backward(fromStorage(out.backend.upload(seed), out.shape, out.backend));
+    // Forward and backward inside tidy: on WebGPU every intermediate is a GPU buffer to give back.
+    tidy(() => {
+      const out = fn(...xs);
+      out.backward(fromStorage(out.backend.upload(seed), out.shape, out.backend));
+    });
     analytic.push(await Promise.all(xs.map(async (x) => (x.grad ? x.grad.data() : new Float64Array(x.size)))));
+    for (const x of xs) {
+      x.grad?.dispose();
+      x.dispose();
+    }
   }
 
   const result: GradcheckResult = { ok: true, worstExcess: -Infinity, maxAbsError: 0, maxRelError: 0, failures: [], checked: 0 };

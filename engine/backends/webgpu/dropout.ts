@@ -4,6 +4,8 @@ import { f32, u32 } from './util.ts';
 import dropoutMaskWgsl from '../../../shaders/dropout_mask.wgsl?raw';
 
 export function dropoutMask(ctx: GpuContext, length: number, p: number, seed: number): GpuStorage {
+  // p = 1 drops everything; the threshold test alone would keep a hash of 2^32 - 1 with scale 1/0.
+  if (p >= 1) return ctx.alloc(length);
   const out = ctx.allocUninit(length);
   const threshold = Math.min(Math.floor(p * 4294967296), 4294967295);
   ctx.dispatch({
