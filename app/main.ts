@@ -6,3 +6,5 @@ import './steps/preprocess-step.ts';
 import './steps/epochs-step.ts';
 import './steps/split-step.ts';
 import './steps/model-step.ts';
+import './steps/training/training-step.ts';
+import './steps/evaluation/evaluation-step.ts';

@@ -12,6 +12,8 @@ export interface LineSeries {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   dashed?: boolean;
+  /** Also mark each point (per-epoch values, where one point has no line yet). */
+  markers?: boolean;
 }
 
 @customElement('hg-line-chart')
@@ -64,6 +66,17 @@ export class LineChart extends LitElement {
     return parts.join('');
   }
 
+  private markers(s: LineSeries) {
+    const points = [];
+    for (let i = 0; i < s.x.length; i++) {
+      const y = s.y[i];
+      if (!Number.isFinite(y) || (this.logY && y <= 0)) continue;
+      const py = Math.min(this.height - this.pad.bottom, Math.max(this.pad.top, this.yScale(y)));
+      points.push(svg`<circle cx=${this.xScale(s.x[i]).toFixed(1)} cy=${py.toFixed(1)} r="3" fill=${s.color}><title>${s.name}: ${this.yScale.format(y)}</title></circle>`);
+    }
+    return points;
+  }
+
   override render() {
     const { left, right, top, bottom } = this.pad;
     const w = this.width;
@@ -79,7 +92,8 @@ export class LineChart extends LitElement {
       <line class="axis" x1=${left} x2=${w - right} y1=${h - bottom} y2=${h - bottom}></line>
       <text x=${(left + w - right) / 2} y=${h - 6} text-anchor="middle">${this.xLabel}</text>
       <text transform="translate(12 ${(top + h - bottom) / 2}) rotate(-90)" text-anchor="middle">${this.yLabel}</text>
-      ${this.series.map((s) => svg`<path d=${this.path(s)} fill="none" stroke=${s.color} stroke-width="1.5" stroke-dasharray=${s.dashed ? '4 3' : 'none'}><title>${s.name}</title></path>`)}
+      ${this.series.map((s) => svg`<path d=${this.path(s)} data-series=${s.name} fill="none" stroke=${s.color} stroke-width="1.5" stroke-dasharray=${s.dashed ? '4 3' : 'none'}><title>${s.name}</title></path>`)}
+      ${this.series.filter((s) => s.markers).map((s) => this.markers(s))}
       ${this.series.length > 1
         ? this.series.map((s, i) => svg`<g transform="translate(${w - right - 90} ${top + 4 + i * 14})">
             <line x1="0" x2="14" y1="0" y2="0" stroke=${s.color} stroke-width="2" stroke-dasharray=${s.dashed ? '4 3' : 'none'}></line>

@@ -86,6 +86,7 @@ export class DataLoader implements ReactiveController {
         description: `SYNTHETIC demo: ${options.subjects} subjects, ${options.hours} h each (seed ${options.seed})`,
         recordings,
         issues: [],
+        syntheticOptions: { ...options },
       });
     } catch (error) {
       if (!signal.aborted) this.finish(id, null, (error as Error).message);

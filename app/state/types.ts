@@ -57,6 +57,8 @@ export interface Dataset {
   description: string;
   recordings: LoadedRecording[];
   issues: LoadIssue[];
+  /** How a SYNTHETIC set was generated (so a saved training run can make it again). */
+  syntheticOptions?: { subjects: number; hours: number; seed: number };
 }
 
 export type FilterChoice = 'lowpass' | 'highpass' | 'bandpass' | 'none';
@@ -81,6 +83,8 @@ export interface RecordingEpochs {
   /** [epoch][channel][sample]. */
   data: Float32Array;
   labels: Int32Array;
+  /** First sample of each window in the recording as loaded (crop offset included): onset = start / sfreq. */
+  starts: Int32Array;
   nEpochs: number;
   nChannels: number;
   nSamples: number;

@@ -22,6 +22,8 @@ export const STEPS: StepDefinition[] = [
   { id: 'epochs', title: '4. Epochs', summary: '30-s windows', render: () => html`<hg-epochs-step></hg-epochs-step>` },
   { id: 'split', title: '5. Split', summary: 'subjects and weights', render: () => html`<hg-split-step></hg-split-step>` },
   { id: 'model', title: '6. Model', summary: 'the ConvNet', render: () => html`<hg-model-step></hg-model-step>` },
+  { id: 'train', title: '7. Training', summary: 'learn, watch the curves', render: () => html`<hg-training-step></hg-training-step>` },
+  { id: 'evaluate', title: '8. Evaluation', summary: 'test subjects, hypnogram', render: () => html`<hg-evaluation-step></hg-evaluation-step>` },
 ];
 
 export function registerStep(step: StepDefinition, after?: string): void {

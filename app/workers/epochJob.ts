@@ -59,7 +59,7 @@ export function epochRecordings(inputs: readonly EpochInput[], settings: Preproc
       zscoreWindowsInPlace(set);
       recordings.push({
         id: input.id, file: input.file, subject: input.subject, night: input.night,
-        data: set.data, labels: set.labels, nEpochs: set.nEpochs, nChannels: set.nChannels, nSamples: set.nSamples, sfreq: set.sfreq,
+        data: set.data, labels: set.labels, starts: set.starts.map((v) => v + set.firstSample), nEpochs: set.nEpochs, nChannels: set.nChannels, nSamples: set.nSamples, sfreq: set.sfreq,
       });
     } catch (error) {
       skipped.push({ file: input.file, reason: (error as Error).message });

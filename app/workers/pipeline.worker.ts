@@ -52,7 +52,7 @@ async function run(request: JobRequest): Promise<void> {
     case 'epochs': {
       const { recordings, settings } = request.args as JobMap['epochs']['args'];
       const result = epochRecordings(recordings, settings, (done, total) => progress({ done, total, what: 'epoching' }));
-      post({ type: 'result', value: result }, result.recordings.map((r) => r.data.buffer as ArrayBuffer));
+      post({ type: 'result', value: result }, result.recordings.flatMap((r) => [r.data.buffer as ArrayBuffer, r.starts.buffer as ArrayBuffer]));
       return;
     }
     case 'psd': {
