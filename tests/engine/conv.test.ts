@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { F, Generator, Tensor, gradcheck, noGrad, randn, tensor } from '../../engine/index.ts';
-import type { Conv1dOptions, Conv2dOptions } from '../../engine/ops/conv.ts';
+import type { Conv2dOptions } from '../../engine/ops/conv.ts';
 import { runTorchCase, type TorchFixture } from '../helpers/torchCases.ts';
 import { expectClose } from '../helpers/expectClose.ts';
+import { OP_RUNNERS } from '../helpers/opRunners.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch/conv_pool.json', import.meta.url), 'utf8')) as TorchFixture;
 const convCases = fixture.cases.filter((c) => c.op === 'conv2d' || c.op === 'conv1d');
@@ -18,11 +19,7 @@ describe('conv vs PyTorch', () => {
   });
   for (const c of convCases) {
     it(c.name, async () => {
-      const r = await runTorchCase(c, (inp, args) =>
-        c.op === 'conv2d'
-          ? F.conv2d(inp.x, inp.weight, inp.bias ?? null, args as Conv2dOptions)
-          : F.conv1d(inp.x, inp.weight, inp.bias ?? null, args as Conv1dOptions),
-      );
+      const r = await runTorchCase(c, OP_RUNNERS[c.op]);
       expect(r.outputShape).toEqual(c.output.shape);
       expectClose(r.output, c.output.data, 1e-9, 1e-12, `${c.name}: output`);
       for (const [k, g] of Object.entries(c.grads)) expectClose(r.grads[k], g.data, 1e-9, 1e-12, `${c.name}: grad ${k}`);

@@ -5,21 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { F, Generator, Tensor, gradcheck, liveTensorCount, noGrad, randn, tensor } from '../../engine/index.ts';
-import type { AvgPool2dOptions, Pool1dOptions, Pool2dOptions } from '../../engine/ops/pool.ts';
-import type { Size2 } from '../../engine/ops/spatial.ts';
 import { runTorchCase, type TorchFixture } from '../helpers/torchCases.ts';
 import { expectClose } from '../helpers/expectClose.ts';
+import { OP_RUNNERS } from '../helpers/opRunners.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch/conv_pool.json', import.meta.url), 'utf8')) as TorchFixture;
 const poolCases = fixture.cases.filter((c) => c.op.includes('Pool'));
-
-function runPool(op: string, x: Tensor, args: Record<string, unknown>): Tensor {
-  const { kernelSize, ...opts } = args;
-  if (op === 'maxPool2d') return F.maxPool2d(x, kernelSize as Size2, opts as Pool2dOptions);
-  if (op === 'maxPool1d') return F.maxPool1d(x, kernelSize as number, opts as Pool1dOptions);
-  if (op === 'avgPool2d') return F.avgPool2d(x, kernelSize as Size2, opts as AvgPool2dOptions);
-  throw new Error(`unknown pooling op '${op}' in the fixture`);
-}
 
 describe('pooling vs PyTorch', () => {
   it('has the reference cases', () => {
@@ -27,7 +18,7 @@ describe('pooling vs PyTorch', () => {
   });
   for (const c of poolCases) {
     it(c.name, async () => {
-      const r = await runTorchCase(c, (inp, args) => runPool(c.op, inp.x, args));
+      const r = await runTorchCase(c, OP_RUNNERS[c.op]);
       expect(r.outputShape).toEqual(c.output.shape);
       expectClose(r.output, c.output.data, 1e-9, 1e-12, `${c.name}: output`);
       expectClose(r.grads.x, c.grads.x.data, 1e-9, 1e-12, `${c.name}: grad x`);
