@@ -178,7 +178,8 @@ class TrainingSession {
   private fail(message: string): void {
     this.worker?.terminate();
     this.worker = null;
-    this.set({ phase: 'error', error: message, status: 'Training failed.' });
+    const saved = this.record && this.record.epochsDone >= 1 ? { ...this.record, state: 'stopped' as const } : null;
+    this.set({ phase: 'error', error: message, status: 'Training failed.', saved });
     if (this.record) void saveRunRecord({ ...this.record, state: 'stopped' }).catch(() => {});
   }
 
@@ -198,7 +199,10 @@ class TrainingSession {
         this.worker = null;
         const finished = m.status !== 'stopped';
         if (this.record) void saveRunRecord({ ...this.record, state: finished ? 'finished' : 'stopped' }).catch(() => {});
+        // A stopped run with a checkpoint can be continued at once, as after a reload.
+        const saved = !finished && this.record && this.record.epochsDone >= 1 ? { ...this.record, state: 'stopped' as const } : null;
         this.set({
+          saved,
           phase: finished ? 'finished' : 'stopped', result: m.result ?? this.view.result, history: m.history, etaSeconds: 0,
           status: finished ? `Done: ${m.message}.${m.result ? ' The test recordings are in step 8.' : ''}` : `Stopped: ${m.message}.`,
         });

@@ -23,8 +23,9 @@ function duration(seconds: number | null): string {
   return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m}:${String(s % 60).padStart(2, '0')} min`;
 }
 
-function megabytes(bytes: number | null): string {
-  return bytes === null ? '–' : `${(bytes / 2 ** 20).toFixed(1)} MB`;
+function memory(bytes: number | null): string {
+  if (bytes === null) return '–';
+  return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
 @customElement('hg-training-step')
@@ -135,10 +136,10 @@ export class TrainingStep extends LitElement {
     const blocker = this.blocker(v.config);
     const synthetic = this.loaded?.synthetic ?? false;
     const wantsGpu = this.backend.device === 'webgpu';
-    const deviceLine = v.deviceNote && busy
+    const deviceLine = v.deviceNote && v.phase !== 'idle'
       ? v.deviceNote
       : this.backend.webgpuAvailable === false
-        ? `This browser has no usable WebGPU, so training runs on the CPU backend: correct, but much slower. (${this.backend.detail})`
+        ? `This browser has no usable WebGPU, so training runs on the CPU backend: correct, but much slower.${this.backend.detail.startsWith('This browser has no WebGPU') ? '' : ` (${this.backend.detail})`}`
         : wantsGpu ? 'Training will run on WebGPU, in a background worker: the page stays responsive.' : 'Training will run on the CPU backend (chosen in the header), in a background worker.';
     const totalSteps = v.stepsPerEpoch * v.config.epochs;
     const doneSteps = v.stepsPerEpoch * Math.max(0, v.epoch - 1) + v.step;
@@ -168,7 +169,7 @@ export class TrainingStep extends LitElement {
           <div>Step<strong id="stat-step">${v.stepsPerEpoch ? `${v.step} / ${v.stepsPerEpoch}` : '–'}</strong></div>
           <div>Steps per second<strong id="stat-speed">${v.stepsPerSecond ? v.stepsPerSecond.toFixed(2) : '–'}</strong></div>
           <div>Time left<strong id="stat-eta">${busy ? duration(v.etaSeconds) : '–'}</strong></div>
-          <div>GPU memory in use<strong id="stat-gpu" data-bytes=${v.liveBytes ?? ''}>${v.device === 'cpu' ? 'none (CPU)' : megabytes(v.liveBytes)}</strong></div>
+          <div>GPU memory in use<strong id="stat-gpu" data-bytes=${v.liveBytes ?? ''}>${v.device === 'cpu' ? 'none (CPU)' : memory(v.liveBytes)}</strong></div>
         </div>
         ${v.log.length ? html`<ul class="log" aria-label="Training log">${v.log.map((l) => html`<li>${l}</li>`)}</ul>` : nothing}
       </div>
