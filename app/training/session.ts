@@ -237,7 +237,10 @@ class TrainingSession {
         patch.status = `Epoch ${e.epoch}: scoring the validation subjects…`;
         break;
       case 'epoch':
-        Object.assign(patch, { history: [...v.history.filter((r) => r.epoch < e.record.epoch), e.record], etaSeconds: e.etaSeconds });
+        Object.assign(patch, {
+          history: [...v.history.filter((r) => r.epoch < e.record.epoch), e.record], etaSeconds: e.etaSeconds,
+          status: `Epoch ${e.record.epoch} done: validation loss ${e.record.validLoss.toFixed(4)}, balanced accuracy ${e.record.validBalancedAccuracy.toFixed(3)}${e.record.validLossBest ? ' (best so far)' : ''}.`,
+        });
         break;
       case 'checkpoint':
         if (this.record) {
