@@ -171,8 +171,11 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
     await browser?.close();
   }
   computeRatios(report);
-  const reduced = Object.values({ ...report.hypnograd, ...report.tfjs }).filter((r) => r && r.batch !== r.requestedBatch);
-  if (reduced.length) report.notes.push(`Measured below batch ${opts.batch} to fit the ${opts.budgetS} s budget per peer: ${reduced.map((r) => `${r!.peer} at ${r!.batch}`).join(', ')}; ratios between different batches are per sample.`);
+  const fixed = Object.entries(opts.fixedBatches);
+  if (fixed.length) report.notes.push(`Batches fixed by --batch-for: ${fixed.map(([p, b]) => `${p} at ${b}`).join(', ')}.`);
+  if (Object.values(report.ratios).some((r) => r.basis !== 'same batch')) report.notes.push('Ratios between different batches are per sample, which favours the peer at the larger batch (fixed per-step overheads are spread over more samples).');
+  const reduced = [...Object.values(report.hypnograd), ...Object.values(report.tfjs)].filter((r) => r && r.batch !== r.requestedBatch && !opts.fixedBatches[r.peer]);
+  if (reduced.length) report.notes.push(`Reduced below batch ${opts.batch} to fit the ${opts.budgetS} s budget per peer: ${reduced.map((r) => `${r!.peer} at ${r!.batch}`).join(', ')}.`);
   return report;
 }
 

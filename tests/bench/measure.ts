@@ -50,7 +50,7 @@ function stepEquivalents(cfg: PeerConfig): number {
   return cfg.warmup + cfg.steps + blocks * 10 + 1.5 * evals + 1;
 }
 
-const evalRuns = (cfg: PeerConfig) => Math.max(5, Math.ceil(cfg.steps / 2));
+const evalRuns = (cfg: PeerConfig) => Math.max(5, Math.ceil(cfg.steps / 4));
 
 export async function measure(subject: BenchSubject, cfg: PeerConfig): Promise<PeerResult> {
   const [library, backend] = splitPeer(cfg.peer);
@@ -72,20 +72,20 @@ export async function measure(subject: BenchSubject, cfg: PeerConfig): Promise<P
     // Linear in the batch from the probe (overhead makes that pessimistic, so it errs small).
     const fit = (perSampleMs: number, from: number) => {
       let b = from;
-      while (b > probeBatch && perSampleMs * b * stepEquivalents(cfg) > cfg.budgetMs) b = Math.max(probeBatch, Math.floor(b / 2));
+      while (b > 1 && perSampleMs * b * stepEquivalents(cfg) > cfg.budgetMs) b = Math.max(1, Math.floor(b / 2));
       return b;
     };
     let perSampleMs = probeMs / probeBatch;
     batch = fit(perSampleMs, cfg.batch);
     let why = `a probe step at batch ${probeBatch} took ${probeMs.toFixed(0)} ms`;
     // Check the choice with one step at that batch (it counts as warm-up) and go lower if needed.
-    while (batch > probeBatch) {
+    while (batch !== probeBatch) {
       await subject.setBatch(batch, evalBatchFor(batch));
       const [ms] = await timed(() => subject.trainStep(true));
       warmupLeft--;
       perSampleMs = ms / batch;
       const again = fit(perSampleMs, batch);
-      if (again === batch || perSampleMs * batch * stepEquivalents(cfg) <= 1.25 * cfg.budgetMs) break;
+      if (again === batch || batch === 1 || perSampleMs * batch * stepEquivalents(cfg) <= 1.25 * cfg.budgetMs) break;
       why = `a step at batch ${batch} took ${ms.toFixed(0)} ms`;
       batch = again;
     }

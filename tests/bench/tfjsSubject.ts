@@ -17,7 +17,7 @@ export async function createTfjsSubject(backend: BackendName): Promise<BenchSubj
   } else if (backend === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(WASM_PATH);
-    // TF.js's default is half the cores (1 here); use them all, up to 4, like PyTorch's 2 threads.
+    // Ask for every core, up to 4, as PyTorch gets 2 threads (TF.js's worker pool may still cap it).
     wasm.setThreadsCount(Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
   } else {
     await import('@tensorflow/tfjs-backend-cpu');
@@ -32,6 +32,7 @@ export async function createTfjsSubject(backend: BackendName): Promise<BenchSubj
     const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
     Object.assign(info, { simd, multithread: threads, threads: wasm.getThreadsCount(), crossOriginIsolated: globalThis.crossOriginIsolated === true });
     if (!threads) notes.push('wasm backend ran single-threaded (no cross-origin isolation / SharedArrayBuffer)');
+    else if (wasm.getThreadsCount() < 2) notes.push(`threaded wasm build loaded (cross-origin isolated) but XNNPACK runs ${wasm.getThreadsCount()} thread: TF.js's worker pool is half the ${navigator.hardwareConcurrency} logical cores`);
   }
 
   tf.randomUniform([1]).dispose();
