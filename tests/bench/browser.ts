@@ -72,6 +72,8 @@ export async function startBenchBrowser(opts: { timeoutMs?: number; log?: (line:
     server = await createServer({
       root: repoRoot,
       configFile: false,
+      // Its own pre-bundle cache, so other suites' dev servers (other deps settings) never rebuild it mid-run.
+      cacheDir: join(repoRoot, 'node_modules', '.vite-bench'),
       logLevel: 'error',
       clearScreen: false,
       server: {
