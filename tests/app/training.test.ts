@@ -3,7 +3,7 @@
  * (WebGPU through SwiftShader): a small SYNTHETIC set (3 subjects, 1 h each; 2 filters), two
  * epochs at batch 32 on WebGPU in the training worker, pause and resume, a reload after the first epoch's
  * checkpoint that offers to resume from IndexedDB, then the test subjects' confusion matrix,
- * hypnogram and downloads. Screenshots go to tests/out/screenshots/.
+ * hypnogram and downloads, and a new run stopped early. Screenshots go to tests/out/screenshots/.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,8 +15,11 @@ import { buildAndPreview, type BuiltApp } from './builtApp.ts';
 import { SHOTS, attr, goStep, handle, inPage, setNumber, shot, text, waitFor } from './pageTools.ts';
 
 const WAIT = 30_000;
-/** One epoch of 120 windows plus validation on SwiftShader, with room for a busy CI machine. */
-const TRAIN_WAIT = 100_000;
+/**
+ * One epoch of 120 windows plus validation takes ~10 s on SwiftShader; the first step also
+ * compiles every kernel, which on a loaded 2-core machine can take a minute or more.
+ */
+const TRAIN_WAIT = 180_000;
 
 let app: BuiltApp | null = null;
 let browser: Browser | null = null;
@@ -32,7 +35,8 @@ beforeAll(async () => {
       executablePath: process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium',
       headless: true,
       args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`],
-      protocolTimeout: 60_000,
+      // Above the longest wait: a waitForFunction is one protocol call.
+      protocolTimeout: 200_000,
       timeout: WAIT,
     }),
     WAIT,
@@ -56,6 +60,24 @@ function foreign(requests: string[]): string[] {
 const status = (page: Page, key: string) => attr(page, ['#train-status'], `data-${key}`);
 
 describe('web app, steps 7-8 (built, in Chromium, WebGPU)', () => {
+  it('says plainly that training runs on the CPU backend when the browser has no WebGPU', async () => {
+    const page = await browser!.newPage();
+    await page.setViewport({ width: 1280, height: 800 });
+    page.setDefaultTimeout(WAIT);
+    try {
+      // A browser without WebGPU: navigator.gpu is absent in the page.
+      await page.evaluateOnNewDocument(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
+      await page.goto(`${app!.baseUrl}#/train`, { waitUntil: 'load', timeout: WAIT });
+      await waitFor(page, 'the backend check', `deepQuery(['#backend-detail'])?.textContent.includes('no WebGPU')`, WAIT);
+      await waitFor(page, 'the CPU note', `deepQuery(['#device-line'])?.textContent.includes('training runs on the CPU backend')`, WAIT);
+      expect(await attr(page, ['#device-line'], 'class')).toBe('error');
+      expect(await text(page, ['#start-blocker'])).toContain('Load data in step 1 first');
+      await shot(page, 'train-5-no-webgpu');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('trains a small SYNTHETIC set on WebGPU with pause, reload and resume, then evaluates the test subjects', async () => {
     const page = await browser!.newPage();
     await page.setViewport({ width: 1280, height: 800 });
@@ -63,7 +85,7 @@ describe('web app, steps 7-8 (built, in Chromium, WebGPU)', () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('pageerror', (e) => errors.push(`${String(e)} ${(e as Error).stack ?? ''}`));
     try {
       await page.goto(app!.baseUrl, { waitUntil: 'load', timeout: WAIT });
       await waitFor(page, 'the default demo', `deepQuery(['hg-recording-table', 'table'])?.querySelectorAll('tbody tr').length === 8`, WAIT);
@@ -162,28 +184,19 @@ describe('web app, steps 7-8 (built, in Chromium, WebGPU)', () => {
       const meta = JSON.parse(header) as Record<string, { shape?: number[] }>;
       expect(meta['fc.1.weight']?.shape?.[0]).toBe(5);
       await shot(page, 'eval-1-results');
+
+      // Stop: a new run stopped in its first epoch ends without a test pass, and with no checkpoint there is nothing to resume.
+      await goStep(page, 'train', WAIT);
+      await (await handle(page, ['#start'])).click();
+      await waitFor(page, 'the new run', `deepQuery(['#train-status'])?.dataset.phase === 'running'`, TRAIN_WAIT);
+      await (await handle(page, ['#stop'])).click();
+      await waitFor(page, 'the stop', `deepQuery(['#train-status'])?.dataset.phase === 'stopped'`, TRAIN_WAIT);
+      expect(await text(page, ['#train-status'])).toContain('stopped by you during epoch 1');
+      expect(await inPage<boolean>(page, `!!deepQuery(['#resume-offer'])`)).toBe(false);
       expect(errors).toEqual([]);
       expect(foreign(requests)).toEqual([]);
     } finally {
       await page.close();
     }
-  });
-
-  it('says plainly that training runs on the CPU backend when the browser has no WebGPU', async () => {
-    const page = await browser!.newPage();
-    await page.setViewport({ width: 1280, height: 800 });
-    page.setDefaultTimeout(WAIT);
-    try {
-      // A browser without WebGPU: navigator.gpu is absent in the page.
-      await page.evaluateOnNewDocument(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
-      await page.goto(`${app!.baseUrl}#/train`, { waitUntil: 'load', timeout: WAIT });
-      await waitFor(page, 'the backend check', `deepQuery(['#backend-detail'])?.textContent.includes('no WebGPU')`, WAIT);
-      await waitFor(page, 'the CPU note', `deepQuery(['#device-line'])?.textContent.includes('training runs on the CPU backend')`, WAIT);
-      expect(await attr(page, ['#device-line'], 'class')).toBe('error');
-      expect(await text(page, ['#start-blocker'])).toContain('Load data in step 1 first');
-      await shot(page, 'train-5-no-webgpu');
-    } finally {
-      await page.close();
-    }
-  });
+  }, 400_000);
 });
