@@ -8,3 +8,5 @@ import './steps/split-step.ts';
 import './steps/model-step.ts';
 import './steps/training/training-step.ts';
 import './steps/evaluation/evaluation-step.ts';
+import './steps/internals/internals-step.ts';
+import './steps/experiments/experiments-step.ts';

@@ -1,0 +1,131 @@
+/**
+ * The computational graph of one training step: every op with its shapes in forward order and
+ * the order backward runs them; a chosen op's forward and backward code and its WGSL kernels.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { shaderHeader, OP_KERNELS, type GraphOp } from '../../../engine/index.ts';
+import { theme } from '../../ui/theme.ts';
+import { functionRange, opSource, shaderSource } from './sources.ts';
+import type { TracedStep } from './stepTrace.ts';
+
+interface OpCode {
+  op: GraphOp;
+  source: string;
+  range: [number, number] | null;
+  kernels: { name: string; header: string; code: string; role: string }[];
+}
+
+const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
+
+@customElement('hg-graph-panel')
+export class GraphPanel extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      .ops { max-height: 26rem; overflow: auto; }
+      table { width: 100%; font-size: 0.85rem; }
+      tr.selected td { background: #e6eef9; }
+      td button { padding: 0.05rem 0.4rem; font-family: ui-monospace, monospace; }
+      .code { font: 12px/1.4 ui-monospace, 'SFMono-Regular', Menlo, monospace; background: #f6f7f9; border-radius: 6px; padding: 0.5rem; max-height: 24rem; overflow: auto; white-space: pre; margin: 0.3rem 0; }
+      .code .hl { background: #fff3c4; display: block; }
+      .header { white-space: pre-wrap; background: #eef5ee; }
+      .kernel { border-left: 3px solid #1f4e8c; padding-left: 0.6rem; margin: 0.6rem 0; }
+      .split { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.2fr); gap: 1rem; }
+      @media (max-width: 1100px) { .split { grid-template-columns: 1fr; } }
+    `,
+  ];
+
+  @property({ attribute: false }) step: TracedStep | null = null;
+  @state() private order: 'forward' | 'backward' = 'forward';
+  @state() private selected: OpCode | null = null;
+  @state() private loadError = '';
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('step') && this.selected && this.step) {
+      const op = this.step.graph.ops[this.selected.op.index];
+      if (!op || op.name !== this.selected.op.name) this.selected = null;
+    }
+  }
+
+  private async select(op: GraphOp): Promise<void> {
+    this.loadError = '';
+    try {
+      const source = op.source ? await opSource(op.source) : '';
+      const roles = new Map<string, string[]>();
+      for (const k of op.forwardKernels) roles.set(k, [...(roles.get(k) ?? []), 'forward']);
+      for (const k of op.backwardKernels) roles.set(k, [...(roles.get(k) ?? []), 'backward']);
+      const kernels = await Promise.all([...roles].map(async ([name, r]) => {
+        const code = await shaderSource(name);
+        return { name, header: shaderHeader(code), code, role: r.join(' and ') };
+      }));
+      this.selected = { op, source, range: source ? functionRange(source, op.name) : null, kernels };
+      await this.updateComplete;
+      this.renderRoot.querySelector('.code .hl')?.scrollIntoView({ block: 'nearest' });
+    } catch (error) {
+      this.loadError = (error as Error).message;
+    }
+  }
+
+  private renderSource(c: OpCode) {
+    const lines = c.source.split('\n');
+    const [a, b] = c.range ?? [-1, -2];
+    return html`<div class="code" id="op-source" aria-label="Source of ${c.op.source}">${lines.slice(0, Math.max(0, a)).join('\n')}${a > 0 ? '\n' : ''}<span class="hl">${lines.slice(Math.max(0, a), b + 1).join('\n')}</span>${lines.slice(b + 1).join('\n')}</div>`;
+  }
+
+  private renderDetail() {
+    const c = this.selected;
+    if (this.loadError) return html`<p class="error" role="alert">${this.loadError}</p>`;
+    if (!c || !this.step) return html`<p class="muted">Click an op to see its forward and backward code and its WGSL kernels.</p>`;
+    const ms = this.step.msByOp.get(c.op.index);
+    const note = OP_KERNELS[c.op.name]?.note;
+    const gpu = this.step.device === 'webgpu';
+    return html`<div id="op-detail" data-op=${c.op.name} data-index=${c.op.index}>
+      <h3><code>${c.op.name}</code> (op ${c.op.index + 1} forward, ${c.op.backwardStep + 1} in backward)</h3>
+      <p>${c.op.inputShapes.map(shape).join(' · ')} → ${shape(c.op.outputShape)}</p>
+      <p id="op-timing">Backward: ${ms !== undefined ? html`<strong>${ms.toFixed(3)} ms</strong> ${gpu ? 'host (queue) time: encoding the kernels; the GPU runs them later' : 'on the CPU backend (the work itself)'}` : 'not timed'}.</p>
+      ${note ? html`<p class="muted">${note}</p>` : nothing}
+      <h3>Forward and backward: <code>${c.op.source}</code></h3>
+      <p class="muted">The forward computes the output and records a node whose closure is the backward (highlighted).</p>
+      ${c.source ? this.renderSource(c) : html`<p class="muted">No source file for this op.</p>`}
+      <h3>WGSL kernels</h3>
+      ${c.kernels.length === 0 ? html`<p class="muted">None: ${note ?? 'this op launches no kernel'}.</p>` : nothing}
+      ${c.kernels.map((k) => html`<div class="kernel" data-kernel=${k.name}>
+        <p><code>shaders/${k.name}</code> <span class="muted">(${k.role})</span></p>
+        <div class="code header">${k.header}</div>
+        <details><summary>whole kernel</summary><div class="code wgsl">${k.code}</div></details>
+      </div>`)}
+    </div>`;
+  }
+
+  override render() {
+    const s = this.step;
+    if (!s) return html`<p class="muted">Tracing…</p>`;
+    const ops = this.order === 'forward' ? s.graph.ops : s.graph.backwardOrder.map((i) => s.graph.ops[i]);
+    const tensors = new Map(s.graph.tensors.map((t) => [t.id, t]));
+    const label = (id: number, sh: number[]) => {
+      const t = tensors.get(id);
+      return t?.kind === 'parameter' ? html`<span title=${t.name}>${t.name.split('.').slice(-1)[0]} ${shape(sh)}</span>` : shape(sh);
+    };
+    return html`<p id="graph-summary">${s.graph.ops.length} ops for a batch of ${s.batch} training windows; loss ${s.loss.toFixed(4)}; on ${s.device === 'webgpu' ? 'WebGPU' : 'the CPU'}.
+        Autograd runs the backward in the reverse of a topological order, from the loss back to the weights.</p>
+      <div class="row" role="radiogroup" aria-label="Order">
+        <label><input type="radio" name="order" .checked=${this.order === 'forward'} @change=${() => (this.order = 'forward')} /> forward order</label>
+        <label><input type="radio" name="order" id="order-backward" .checked=${this.order === 'backward'} @change=${() => (this.order = 'backward')} /> backward order</label>
+      </div>
+      <div class="split">
+        <div class="ops"><table id="op-table">
+          <thead><tr><th>${this.order === 'forward' ? 'fwd' : 'bwd'}</th><th>op</th><th>inputs</th><th>output</th><th>${this.order === 'forward' ? 'bwd' : 'fwd'}</th><th title="backward host time">ms</th></tr></thead>
+          <tbody>${ops.map((op, row) => html`<tr class=${this.selected?.op.index === op.index ? 'selected' : ''} data-op=${op.name}>
+            <td>${row + 1}</td>
+            <td><button id="op-${op.index}" @click=${() => void this.select(op)}>${op.name}</button></td>
+            <td>${op.inputs.map((id, i) => html`${i ? html`<br />` : nothing}${label(id, op.inputShapes[i])}`)}</td>
+            <td>${shape(op.outputShape)}</td>
+            <td>${this.order === 'forward' ? op.backwardStep + 1 : op.index + 1}</td>
+            <td>${s.msByOp.get(op.index)?.toFixed(2) ?? '–'}</td>
+          </tr>`)}</tbody>
+        </table></div>
+        <div>${this.renderDetail()}</div>
+      </div>`;
+  }
+}
