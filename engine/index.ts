@@ -16,5 +16,5 @@ export * as nn from './nn/index.ts';
 export * as optim from './optim/index.ts';
 export { extractGraph, traceBackward, formatGraph, OP_KERNELS, STEP_KERNELS, opKernels, allKernelFiles, shaderHeader } from './graph.ts';
 export type { StepGraph, GraphOp, GraphTensor, GraphTensorKind, ExtractGraphOptions, BackwardTraceEntry, OpKernels } from './graph.ts';
-export { initWebGPU, webgpuStats, markWebGpuStats, syncWebGPU, trimWebGpuPool, webgpuInfo } from './backends/webgpu/index.ts';
-export type { InitWebGPUOptions, WebGpuInfo, WebGpuStats } from './backends/webgpu/index.ts';
+export { initWebGPU, webgpuStats, markWebGpuStats, startWebGpuProfile, stopWebGpuProfile, syncWebGPU, trimWebGpuPool, webgpuInfo } from './backends/webgpu/index.ts';
+export type { InitWebGPUOptions, KernelProfile, KernelTime, WebGpuInfo, WebGpuStats } from './backends/webgpu/index.ts';

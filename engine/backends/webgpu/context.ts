@@ -58,6 +58,38 @@ export interface WebGpuStats {
   pipelines: number;
 }
 
+/** GPU time of one kernel (pipeline key) over a profiling window. */
+export interface KernelTime {
+  kernel: string;
+  /** Dispatches timed. */
+  calls: number;
+  /** Sum of their GPU durations (compute pass begin to end), milliseconds. */
+  totalMs: number;
+}
+
+export interface KernelProfile {
+  /** Sum over every timed dispatch, milliseconds. */
+  totalMs: number;
+  dispatches: number;
+  /** Slowest first. */
+  kernels: KernelTime[];
+}
+
+/** Timestamp pairs per query set; a set is resolved at the submit that ends its encoder. */
+const QUERIES_PER_SET = 512;
+
+interface ProfileSet {
+  querySet: GPUQuerySet;
+  used: number;
+  keys: string[];
+}
+
+interface ProfileReadback {
+  staging: GPUBuffer;
+  resolve: GPUBuffer;
+  sets: { keys: string[]; offset: number; used: number }[];
+}
+
 export interface ContextOptions {
   /** Dispatches after which the encoder is submitted even without a sync point (bounds memory). */
   autoFlushDispatches?: number;
@@ -107,6 +139,10 @@ export class WebGpuContext implements GpuContext {
   private live = { storages: 0, bytes: 0 };
   private gpu = { buffers: 0, bytes: 0 };
   private destroyed = false;
+  /** Kernel profiling (timestamp queries around each dispatch's pass), off unless asked for. */
+  private profiling = false;
+  private profileSets: ProfileSet[] = [];
+  private profileReadbacks: ProfileReadback[] = [];
 
   constructor(
     readonly device: GPUDevice,
@@ -293,7 +329,10 @@ export class WebGpuContext implements GpuContext {
     this.check();
     if (!this.encoder) return;
     this.writeUniforms();
+    const timed = this.resolveProfile(this.encoder);
     this.device.queue.submit([this.encoder.finish()]);
+    // Query sets may be destroyed once the submit that uses them is queued.
+    for (const s of timed) s.querySet.destroy();
     this.encoder = null;
     this.encoderCommands = 0;
     this.counters.submits++;
@@ -421,7 +460,7 @@ export class WebGpuContext implements GpuContext {
       entries.push({ binding: nStorage, resource: { buffer, offset, size } });
     }
     const bindGroup = this.device.createBindGroup({ layout, entries });
-    const pass = encoder.beginComputePass();
+    const pass = encoder.beginComputePass(this.profiling ? { timestampWrites: this.timestampWrites(d.key) } : undefined);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y, z);
@@ -448,6 +487,95 @@ export class WebGpuContext implements GpuContext {
     const z = Math.ceil(y / max);
     if (z > max) throw new Error(`${count} invocations exceed the device's dispatch grid`);
     return [max, max, z];
+  }
+
+  // ---- kernel profiling ------------------------------------------------------------------
+
+  /**
+   * Starts timing every dispatch on the GPU (timestamp queries at the beginning and end of its
+   * compute pass); `stopProfile()` reads the times back. Needs the 'timestamp-query' feature.
+   * Costs one resolve and copy per submit and no extra submit; off, it costs nothing.
+   */
+  startProfile(): void {
+    if (!this.hasTimestamps) throw new Error("kernel profiling needs the WebGPU 'timestamp-query' feature, which this device lacks");
+    this.discardProfile();
+    this.profiling = true;
+  }
+
+  /** Submits pending work, stops timing and returns GPU time per kernel since startProfile(). */
+  async stopProfile(): Promise<KernelProfile> {
+    this.flush();
+    this.profiling = false;
+    const readbacks = this.profileReadbacks;
+    this.profileReadbacks = [];
+    const byKey = new Map<string, KernelTime>();
+    let totalNs = 0;
+    let dispatches = 0;
+    for (const r of readbacks) {
+      await r.staging.mapAsync(GPUMapMode.READ);
+      const ticks = new BigUint64Array(r.staging.getMappedRange().slice(0));
+      r.staging.unmap();
+      r.staging.destroy();
+      r.resolve.destroy();
+      for (const set of r.sets) {
+        set.keys.forEach((key, i) => {
+          const begin = ticks[set.offset / 8 + 2 * i];
+          const end = ticks[set.offset / 8 + 2 * i + 1];
+          // Timestamps may be zero or out of order where the implementation could not take them.
+          const ns = end >= begin ? Number(end - begin) : 0;
+          const e = byKey.get(key) ?? { kernel: key, calls: 0, totalMs: 0 };
+          e.calls++;
+          e.totalMs += ns / 1e6;
+          byKey.set(key, e);
+          totalNs += ns;
+          dispatches++;
+        });
+      }
+    }
+    await this.settle();
+    const kernels = [...byKey.values()].sort((a, b) => b.totalMs - a.totalMs);
+    return { totalMs: totalNs / 1e6, dispatches, kernels };
+  }
+
+  private discardProfile(): void {
+    for (const s of this.profileSets) s.querySet.destroy();
+    this.profileSets = [];
+    for (const r of this.profileReadbacks) {
+      r.staging.destroy();
+      r.resolve.destroy();
+    }
+    this.profileReadbacks = [];
+  }
+
+  private timestampWrites(key: string): GPUComputePassTimestampWrites {
+    let set = this.profileSets[this.profileSets.length - 1];
+    if (!set || set.used + 2 > QUERIES_PER_SET) {
+      set = { querySet: this.device.createQuerySet({ type: 'timestamp', count: QUERIES_PER_SET }), used: 0, keys: [] };
+      this.profileSets.push(set);
+    }
+    const index = set.used;
+    set.used += 2;
+    set.keys.push(key);
+    return { querySet: set.querySet, beginningOfPassWriteIndex: index, endOfPassWriteIndex: index + 1 };
+  }
+
+  /** Resolves this encoder's timestamps into a mappable buffer, inside the same encoder. */
+  private resolveProfile(encoder: GPUCommandEncoder): ProfileSet[] {
+    if (!this.profileSets.length) return [];
+    const sets: ProfileReadback['sets'] = [];
+    let bytes = 0;
+    for (const s of this.profileSets) {
+      sets.push({ keys: s.keys, offset: bytes, used: s.used });
+      bytes += Math.ceil((s.used * 8) / 256) * 256;
+    }
+    const resolve = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const staging = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.profileSets.forEach((s, i) => encoder.resolveQuerySet(s.querySet, 0, s.used, resolve, sets[i].offset));
+    encoder.copyBufferToBuffer(resolve, 0, staging, 0, bytes);
+    const resolved = this.profileSets;
+    this.profileSets = [];
+    this.profileReadbacks.push({ staging, resolve, sets });
+    return resolved;
   }
 
   // ---- counters --------------------------------------------------------------------------

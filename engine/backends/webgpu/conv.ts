@@ -10,6 +10,7 @@ import type { GpuContext, GpuStorage, UniformValue } from './kernel.ts';
 import forwardSource from '../../../shaders/conv2d_forward.wgsl?raw';
 import backwardInputSource from '../../../shaders/conv2d_backward_input.wgsl?raw';
 import backwardWeightSource from '../../../shaders/conv2d_backward_weight.wgsl?raw';
+import { rowConv, rowConvBackwardInput, rowConvBackwardWeight, rowConvForward } from './convRows.ts';
 
 /** Matches @workgroup_size in the three shaders. */
 const WORKGROUP_SIZE = 256;
@@ -19,6 +20,8 @@ export function conv2d(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias:
   checkLength('conv2d', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
   checkLength('conv2d', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
   if (bias) checkLength('conv2d', 'bias', bias, p.outChannels, 'outChannels');
+  const rows = rowConv(p);
+  if (rows) return rowConvForward(ctx, rows, x, weight, bias);
   const total = outputSize(p);
   const out = ctx.allocUninit(total);
   ctx.dispatch({
@@ -37,6 +40,8 @@ export function conv2dBackwardInput(ctx: GpuContext, gradOut: GpuStorage, weight
   checkParams('conv2dBackwardInput', p);
   checkLength('conv2dBackwardInput', 'gradOut', gradOut, outputSize(p), 'batch*outChannels*outH*outW');
   checkLength('conv2dBackwardInput', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
+  const rows = rowConv(p);
+  if (rows) return rowConvBackwardInput(ctx, rows, gradOut, weight);
   const total = inputSize(p);
   const gradInput = ctx.allocUninit(total);
   ctx.dispatch({
@@ -54,6 +59,8 @@ export function conv2dBackwardWeight(ctx: GpuContext, gradOut: GpuStorage, x: Gp
   checkParams('conv2dBackwardWeight', p);
   checkLength('conv2dBackwardWeight', 'gradOut', gradOut, outputSize(p), 'batch*outChannels*outH*outW');
   checkLength('conv2dBackwardWeight', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
+  const rows = rowConv(p);
+  if (rows) return rowConvBackwardWeight(ctx, rows, gradOut, x);
   const numWeights = weightSize(p);
   const team = threadsPerWeight(p.batch * p.outH * p.outW);
   const gradWeight = ctx.allocUninit(numWeights);

@@ -6,9 +6,9 @@
  * by dynamic import), so the engine stays importable from Node command-line tools.
  */
 import { registerBackend, setDefaultDevice, type Backend } from '../../backend.ts';
-import type { WebGpuContext, WebGpuStats } from './context.ts';
+import type { KernelProfile, WebGpuContext, WebGpuStats } from './context.ts';
 
-export type { WebGpuStats } from './context.ts';
+export type { KernelProfile, KernelTime, WebGpuStats } from './context.ts';
 
 export interface InitWebGPUOptions {
   powerPreference?: GPUPowerPreference;
@@ -112,6 +112,20 @@ export function webgpuStats(): WebGpuStats {
 /** Starts a new counting window for dispatches, submits, mapAsyncs, uploads. */
 export function markWebGpuStats(): void {
   requireContext().markStats();
+}
+
+/**
+ * Starts timing every kernel dispatch on the GPU (needs the adapter's 'timestamp-query'
+ * feature; `webgpuInfo().timestampQuery` says). Adds no submit and no readback until
+ * `stopWebGpuProfile()`.
+ */
+export function startWebGpuProfile(): void {
+  requireContext().startProfile();
+}
+
+/** Ends the profiling window: GPU milliseconds per kernel (pipeline key), slowest first. */
+export function stopWebGpuProfile(): Promise<KernelProfile> {
+  return requireContext().stopProfile();
 }
 
 /** Frees pooled GPU buffers that are not in use. */

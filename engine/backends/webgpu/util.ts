@@ -6,6 +6,7 @@ export const MAX_RANK = 8;
 
 export const u32 = (v: number): UniformValue => ({ u32: v });
 export const f32 = (v: number): UniformValue => ({ f32: v });
+export const i32 = (v: number): UniformValue => ({ i32: v });
 
 /** A shape or stride list padded to MAX_RANK u32 values (an `array<vec4<u32>, 2>` in WGSL). */
 export function u32Array(values: readonly number[], what: string): UniformValue[] {

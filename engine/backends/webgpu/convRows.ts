@@ -1,0 +1,199 @@
+/**
+ * The fast path of conv2d for convolutions along rows (the Chambon network's temporal and
+ * spatial convolutions): stride 1, dilation 1 and one group along the row, and either kH = 1
+ * with no vertical padding or stride (every output row reads one input row), or a kernel as
+ * tall as the input with no vertical padding (H folds into the channels: a [C, H, W] input is a
+ * [C * H, 1, W] one). Forward, gradient of the input (the same kernel, flipped) and gradient of
+ * the weight; shapes outside the path return null and take the general kernels (conv.ts).
+ *
+ * The WGSL (shaders/conv_rows_*.wgsl) is register-blocked; this file generates its unrolled
+ * statements for the block sizes chosen per shape (see the shaders' headers for why).
+ */
+import type { Conv2dParams } from '../../backend.ts';
+import type { GpuContext, GpuStorage } from './kernel.ts';
+import { i32, u32 } from './util.ts';
+import forwardTemplate from '../../../shaders/conv_rows_forward.wgsl?raw';
+import backwardWeightTemplate from '../../../shaders/conv_rows_backward_weight.wgsl?raw';
+import sumLeadingSource from '../../../shaders/sum_leading.wgsl?raw';
+
+/** A conv2d seen as a 1-D correlation of each of `rows` rows per sample. */
+export interface RowConv {
+  batch: number;
+  rows: number;
+  inW: number;
+  outW: number;
+  inC: number;
+  outC: number;
+  taps: number;
+  pad: number;
+}
+
+/** Matches @workgroup_size in the row shaders. */
+const WORKGROUP_SIZE = 64;
+const LANES = ['x', 'y', 'z', 'w'];
+
+export function rowConv(p: Conv2dParams): RowConv | null {
+  if (p.groups !== 1 || p.strideW !== 1 || p.dilW !== 1) return null;
+  const base = { batch: p.batch, inW: p.inW, outW: p.outW, outC: p.outChannels, taps: p.kW, pad: p.padW };
+  if (p.kH === 1 && p.padH === 0 && p.strideH === 1) return { ...base, rows: p.inH, inC: p.inChannels };
+  if (p.kH === p.inH && p.padH === 0 && p.dilH === 1) return { ...base, rows: 1, inC: p.inChannels * p.kH };
+  return null;
+}
+
+/** Output channels per invocation: the next power of two of outC, at most 8. */
+function channelBlock(outC: number): number {
+  let c = 1;
+  while (c < outC && c < 8) c *= 2;
+  return c;
+}
+
+/** Unrolled statements shared by both templates: accumulators, the sliding window, its slide. */
+function blockCode(cob: number, tv: number): { declare: string; window: string; slide: string } {
+  const lines = (f: (c: number, v: number) => string, cs: number, vs: number) =>
+    Array.from({ length: cs * vs }, (_, j) => f(Math.floor(j / vs), j % vs)).join('\n  ');
+  const declare = lines((c, v) => `var a${c}_${v} = vec4<f32>();`, cob, tv);
+  const window = Array.from({ length: tv }, (_, v) => `var x${v} = vec4<f32>(${[0, 1, 2, 3].map((l) => `xAt(xRow, s + ${4 * v + l})`).join(', ')});`).join('\n    ');
+  const slide = Array.from({ length: tv }, (_, v) => `x${v} = vec4<f32>(x${v}.yzw, ${v + 1 < tv ? `x${v + 1}.x` : 'next'});`).join('\n      ');
+  return { declare, window, slide };
+}
+
+function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+    if (!(k in values)) throw new Error(`row conv template: no value for {{${k}}}`);
+    return String(values[k]);
+  });
+}
+
+function forwardCode(cob: number, tv: number): string {
+  const { declare, window, slide } = blockCode(cob, tv);
+  const acc: string[] = [];
+  for (let c = 0; c < cob; c++) acc.push(`let w${c} = wAt(o0 + ${c}, i, k);`);
+  for (let c = 0; c < cob; c++) for (let v = 0; v < tv; v++) acc.push(`a${c}_${v} += w${c} * x${v};`);
+  const store: string[] = [];
+  for (let c = 0; c < cob; c++) {
+    store.push(`let b${c} = select(0.0, bias[min(o0 + ${c}, u.outC - 1)], u.hasBias != 0u && o0 + ${c} < u.outC);`);
+    for (let v = 0; v < tv; v++) for (let l = 0; l < 4; l++) store.push(`put(outBase, o0 + ${c}, t0 + ${4 * v + l}, b${c}, a${c}_${v}.${LANES[l]});`);
+  }
+  return fill(forwardTemplate, { TW: 4 * tv, COB: cob, DECLARE: declare, WINDOW: window, ACCUMULATE: acc.join('\n      '), SLIDE: slide, STORE: store.join('\n  ') });
+}
+
+function backwardWeightCode(cob: number, kv: number): string {
+  const { declare, window, slide } = blockCode(cob, kv);
+  const acc: string[] = [];
+  for (let c = 0; c < cob; c++) acc.push(`let g${c} = gAt(gRow, o0 + ${c}, t);`);
+  for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) acc.push(`a${c}_${v} += g${c} * x${v};`);
+  const store: string[] = [];
+  for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) for (let l = 0; l < 4; l++) store.push(`put(base, o0 + ${c}, i, k0 + ${4 * v + l}, a${c}_${v}.${LANES[l]});`);
+  return fill(backwardWeightTemplate, { KB: 4 * kv, COB: cob, DECLARE: declare, WINDOW: window, ACCUMULATE: acc.join('\n      '), SLIDE: slide, STORE: store.join('\n  ') });
+}
+
+const codeCache = new Map<string, string>();
+function cached(key: string, make: () => string): string {
+  let code = codeCache.get(key);
+  if (code === undefined) codeCache.set(key, (code = make()));
+  return code;
+}
+
+interface Correlation {
+  x: GpuStorage;
+  weight: GpuStorage;
+  bias: GpuStorage | null;
+  batch: number;
+  rows: number;
+  inW: number;
+  outW: number;
+  inC: number;
+  outC: number;
+  taps: number;
+  pad: number;
+  /** weight(o, i, k) = weight[wBase + o * wOut + i * wIn + k * wTap] */
+  wOut: number;
+  wIn: number;
+  wTap: number;
+  wBase: number;
+  relu: boolean;
+}
+
+function correlate(ctx: GpuContext, c: Correlation): GpuStorage {
+  const cob = channelBlock(c.outC);
+  const tv = Math.min(4, Math.max(2, 8 / cob));
+  const tBlocks = Math.ceil(c.outW / (4 * tv));
+  const oBlocks = Math.ceil(c.outC / cob);
+  const total = c.batch * c.rows * oBlocks * tBlocks;
+  const out = ctx.allocUninit(c.batch * c.outC * c.rows * c.outW);
+  ctx.dispatch({
+    key: `conv_rows_forward_${cob}x${tv}`,
+    code: cached(`f${cob}x${tv}`, () => forwardCode(cob, tv)),
+    inputs: [c.x, c.weight, c.bias ?? c.weight],
+    outputs: [out],
+    uniforms: [
+      u32(total),
+      ...[c.rows, c.inW, c.outW, c.inC, c.outC, c.taps, c.pad, c.wOut, c.wIn, c.wTap, c.wBase, oBlocks, tBlocks].map(i32),
+      u32(c.bias ? 1 : 0),
+      u32(c.relu ? 1 : 0),
+    ],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  return out;
+}
+
+export function rowConvForward(ctx: GpuContext, r: RowConv, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, relu = false): GpuStorage {
+  return correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu });
+}
+
+/** The input's gradient: the correlation of gradOut with the flipped kernel, channels swapped. */
+export function rowConvBackwardInput(ctx: GpuContext, r: RowConv, gradOut: GpuStorage, weight: GpuStorage): GpuStorage {
+  return correlate(ctx, {
+    x: gradOut,
+    weight,
+    bias: null,
+    batch: r.batch,
+    rows: r.rows,
+    inW: r.outW,
+    outW: r.inW,
+    inC: r.outC,
+    outC: r.inC,
+    taps: r.taps,
+    pad: r.taps - 1 - r.pad,
+    wOut: r.taps,
+    wIn: r.inC * r.taps,
+    wTap: -1,
+    wBase: r.taps - 1,
+    relu: false,
+  });
+}
+
+export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuStorage, x: GpuStorage): GpuStorage {
+  const cob = channelBlock(r.outC);
+  const kv = Math.min(Math.ceil(r.taps / 4), cob >= 8 ? 2 : 4);
+  const kBlocks = Math.ceil(r.taps / (4 * kv));
+  const oBlocks = Math.ceil(r.outC / cob);
+  const tiles = r.inC * oBlocks * kBlocks;
+  const allRows = r.batch * r.rows;
+  // Chunks of about 2,048 positions per invocation, but enough invocations to fill the device.
+  let rowsPerChunk = Math.max(1, Math.min(allRows, Math.ceil(2048 / r.outW)));
+  while (rowsPerChunk > 1 && Math.ceil(allRows / rowsPerChunk) * tiles < 512) rowsPerChunk = Math.ceil(rowsPerChunk / 2);
+  const chunks = Math.ceil(allRows / rowsPerChunk);
+  const numWeights = r.outC * r.inC * r.taps;
+  const total = chunks * tiles;
+  const partial = ctx.allocUninit(chunks * numWeights);
+  ctx.dispatch({
+    key: `conv_rows_backward_weight_${cob}x${kv}`,
+    code: cached(`w${cob}x${kv}`, () => backwardWeightCode(cob, kv)),
+    inputs: [gradOut, x],
+    outputs: [partial],
+    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kBlocks, oBlocks, numWeights].map(i32)],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  const gradWeight = ctx.allocUninit(numWeights);
+  ctx.dispatch({
+    key: 'sum_leading',
+    code: sumLeadingSource,
+    inputs: [partial],
+    outputs: [gradWeight],
+    uniforms: [u32(numWeights), u32(chunks)],
+    workgroups: ctx.grid(numWeights, WORKGROUP_SIZE),
+  });
+  ctx.release(partial);
+  return gradWeight;
+}

@@ -1,0 +1,88 @@
+// Gradient of the row convolution (conv_rows_forward.wgsl) with respect to its weight, in two
+// passes without atomics. Pass 1 (main): each invocation owns a tile of weights, COB output
+// channels x one input channel i x KB = 4 * KV consecutive taps, and a chunk of rows, and
+// writes the tile's partial sums over that chunk:
+//   partial[chunk, o, i, k] = sum over rows r in the chunk, t < outW of
+//     gradOut[n, o, r, t] * x[n, i, r, t + k - pad]
+// Walking t, it keeps the KB inputs x[t + k0 .. t + k0 + KB - 1 - pad] in registers and slides
+// them by one per step: one input load and COB gradient loads per COB * KB multiply-adds (the
+// forward's blocking with the roles of t and k exchanged). Pass 2 (sum_leading.wgsl) sums the
+// chunks.
+//   gradOut [N, outC, R, outW];  x [N, inC, R, inW];  partial [chunks, outC * inC * K]
+// Launch (main): chunks * inC * ceil(outC / COB) * ceil(K / KB) invocations in workgroups of 64,
+// the tap block fastest, folded into up to three grid dimensions.
+
+struct Params {
+  total: u32,
+  rows: i32,         // R, rows per sample
+  inW: i32,
+  outW: i32,
+  inC: i32,
+  outC: i32,
+  taps: i32,         // K
+  pad: i32,
+  allRows: i32,      // N * R
+  rowsPerChunk: i32,
+  kBlocks: i32,
+  oBlocks: i32,
+  numWeights: i32,   // outC * inC * K
+}
+
+@group(0) @binding(0) var<storage, read> gradOut: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> partial: array<f32>;
+@group(0) @binding(3) var<uniform> u: Params;
+
+const KB: i32 = {{KB}};
+const COB: i32 = {{COB}};
+
+fn xAt(row: i32, t: i32) -> f32 {
+  let v = x[row + clamp(t, 0, u.inW - 1)];
+  return select(0.0, v, t >= 0 && t < u.inW);
+}
+
+fn gAt(row: i32, o: i32, t: i32) -> f32 {
+  let v = gradOut[row + min(o, u.outC - 1) * u.rows * u.outW + t];
+  return select(0.0, v, o < u.outC);
+}
+
+fn put(base: i32, o: i32, i: i32, k: i32, v: f32) {
+  if (o < u.outC && k < u.taps) {
+    partial[base + (o * u.inC + i) * u.taps + k] = v;
+  }
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let rowLen = nwg.x * 64u;
+  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  if (flat >= u.total) {
+    return;
+  }
+  let id = i32(flat);
+  let kb = id % u.kBlocks;
+  let ob = (id / u.kBlocks) % u.oBlocks;
+  let i = (id / (u.kBlocks * u.oBlocks)) % u.inC;
+  let chunk = id / (u.kBlocks * u.oBlocks * u.inC);
+  let k0 = kb * KB;
+  let o0 = ob * COB;
+  let xPlane = u.rows * u.inW;
+  let gPlane = u.rows * u.outW;
+  {{DECLARE}}
+  let rowEnd = min((chunk + 1) * u.rowsPerChunk, u.allRows);
+  for (var row = chunk * u.rowsPerChunk; row < rowEnd; row++) {
+    let n = row / u.rows;
+    let r = row - n * u.rows;
+    let xRow = (n * u.inC + i) * xPlane + r * u.inW;
+    let gRow = n * u.outC * gPlane + r * u.outW;
+    let s = k0 - u.pad;
+    {{WINDOW}}
+    for (var t = 0; t < u.outW; t++) {
+      {{ACCUMULATE}}
+      let next = xAt(xRow, s + t + KB);
+      {{SLIDE}}
+    }
+  }
+  let base = chunk * u.numWeights;
+  {{STORE}}
+}

@@ -1,0 +1,97 @@
+// Row convolution: conv2d when every output row reads one input row (kH = 1, padH = 0,
+// strideH = 1) or when the kernel spans the whole height (the host then folds H into the
+// channels), with stride 1, dilation 1 and one group along the row. The same kernel computes
+// the gradient with respect to the input, which is this correlation with the kernel flipped,
+// in and out channels swapped and padding K - 1 - pad; the host passes the weight strides.
+//   x      [N, inC, R, inW]      R rows per sample
+//   weight read as weight[wBase + o * wOut + i * wIn + k * wTap]
+//   out    [N, outC, R, outW]    out[n, o, r, t] = bias[o] + sum_i sum_k w(o, i, k) * x[n, i, r, t + k - pad]
+// then ReLU when u.relu == 1. Padding taps read 0.
+//
+// Register blocking (why: a load is costly next to a multiply-add, on a GPU for bandwidth, on
+// a software GPU because each one is a per-lane gather): one invocation computes COB output
+// channels x TW = 4 * TV consecutive outputs. Over the taps k it keeps the TW inputs it needs
+// in registers (vec4s) and slides them by one per tap, so each tap costs one input load and
+// COB weight loads for COB * TW multiply-adds. The host generates the unrolled statements
+// ({{...}} below) for the chosen COB and TV; everything else is this file.
+// Launch: N * R * ceil(outC / COB) * ceil(outW / TW) invocations in workgroups of 64, the
+// t-block fastest, folded into up to three grid dimensions.
+
+struct Params {
+  total: u32,
+  rows: i32,      // R, rows per sample
+  inW: i32,
+  outW: i32,
+  inC: i32,
+  outC: i32,
+  taps: i32,      // K
+  pad: i32,
+  wOut: i32,
+  wIn: i32,
+  wTap: i32,
+  wBase: i32,
+  oBlocks: i32,
+  tBlocks: i32,
+  hasBias: u32,
+  relu: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> weight: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> u: Params;
+
+const TW: i32 = {{TW}};
+const COB: i32 = {{COB}};
+
+fn xAt(row: i32, t: i32) -> f32 {
+  let v = x[row + clamp(t, 0, u.inW - 1)];
+  return select(0.0, v, t >= 0 && t < u.inW);
+}
+
+fn wAt(o: i32, i: i32, k: i32) -> f32 {
+  let v = weight[u.wBase + min(o, u.outC - 1) * u.wOut + i * u.wIn + k * u.wTap];
+  return select(0.0, v, o < u.outC);
+}
+
+fn put(base: i32, o: i32, t: i32, b: f32, v: f32) {
+  if (o < u.outC && t < u.outW) {
+    var r = v + b;
+    if (u.relu != 0u) {
+      r = max(r, 0.0);
+    }
+    out[base + o * u.rows * u.outW + t] = r;
+  }
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let rowLen = nwg.x * 64u;
+  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  if (flat >= u.total) {
+    return;
+  }
+  let id = i32(flat);
+  let tb = id % u.tBlocks;
+  let ob = (id / u.tBlocks) % u.oBlocks;
+  let row = id / (u.tBlocks * u.oBlocks);
+  let n = row / u.rows;
+  let r = row - n * u.rows;
+  let t0 = tb * TW;
+  let o0 = ob * COB;
+  let plane = u.rows * u.inW;
+  {{DECLARE}}
+  for (var i = 0; i < u.inC; i++) {
+    let xRow = (n * u.inC + i) * plane + r * u.inW;
+    let s = t0 - u.pad;
+    {{WINDOW}}
+    for (var k = 0; k < u.taps; k++) {
+      {{ACCUMULATE}}
+      let next = xAt(xRow, s + k + TW);
+      {{SLIDE}}
+    }
+  }
+  let outBase = n * u.outC * u.rows * u.outW + r * u.outW;
+  {{STORE}}
+}
