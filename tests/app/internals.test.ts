@@ -80,8 +80,6 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     const cdp = await page.createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
-    const t0 = Date.now();
-    const mark = (what: string) => console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
     try {
       await page.goto(app!.baseUrl, { waitUntil: 'load', timeout: WAIT });
       await waitFor(page, 'the default demo', `deepQuery(['hg-recording-table', 'table'])?.querySelectorAll('tbody tr').length === 8`, WAIT);
@@ -105,13 +103,10 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
       expect(await text(page, ['#base-config'])).toContain('Adam lr 0.001');
       expect(await runRows(page)).toBe(0);
       await trainFromExperiments(page, 'variation-current', 0);
-      mark('adam run');
       await trainFromExperiments(page, 'variation-sgd', 1);
-      mark('sgd run');
       await (await handle(page, ['#run-baseline'])).click();
       await waitFor(page, 'the baseline run', `(deepQuery(['#runs-table'])?.querySelectorAll('tbody tr').length ?? 0) === 3`, TRAIN_WAIT);
       const models = await inPage<string[]>(page, `[...deepQuery(['#runs-table']).querySelectorAll('tbody tr')].map((r) => r.dataset.model)`);
-      mark('baseline');
       expect(models.sort()).toEqual(['chambon2018', 'chambon2018', 'logistic-regression']);
       const names = await inPage<string[]>(page, `[...deepQuery(['#runs-table']).querySelectorAll('.run-name')].map((n) => n.textContent)`);
       expect(names.every((n) => n.startsWith('SYNTHETIC'))).toBe(true);
@@ -134,7 +129,6 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
       // Both confusion matrices count every test window (subject 0's first hour: 120).
       expect(confusions).toEqual([120, 120]);
       await shot(page, 'experiments-1-compare');
-      mark('compare');
 
       // Export one run as a file and import it back: a fourth run with the same numbers.
       await (await handle(page, ['#runs-table', 'tbody tr:nth-child(1) .export-run'])).click();
@@ -156,7 +150,6 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
       await waitFor(page, 'the imported run', `(deepQuery(['#runs-table'])?.querySelectorAll('tbody tr').length ?? 0) === 4`, WAIT);
       expect(await text(page, ['#experiments-message'])).toContain('Imported 1 run');
 
-      mark('import');
       // Internals: the graph of a step; the first conv op's code and WGSL.
       await goStep(page, 'internals', WAIT);
       await waitFor(page, 'the op table', `!!deepQuery(['#op-table'])`, TRAIN_WAIT);
@@ -172,7 +165,6 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
       expect(await text(page, ['#op-source', '.hl'])).toContain('conv2d');
       expect(await text(page, ['#op-timing'])).toContain('queue');
       await shot(page, 'internals-1-graph');
-      mark('graph');
 
       await (await handle(page, ['#tab-filters'])).click();
       await waitFor(page, 'the filter responses', `deepQuery(['#filter-response'])?.querySelectorAll('path').length === 2`, WAIT);
@@ -180,7 +172,17 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
       await (await handle(page, ['#tab-activations'])).click();
       await waitFor(page, 'the activations', `(deepQuery(['#activations'])?.querySelectorAll('hg-activation-map').length ?? 0) > 5`, WAIT);
       await shot(page, 'internals-3-activations');
-      mark('activations');
+
+      // Gradients: a short demo run in the page with the tracker.
+      await (await handle(page, ['#tab-gradients'])).click();
+      await setNumber(page, ['#demo-steps'], 3);
+      await (await handle(page, ['#run-demo'])).click();
+      await waitFor(page, 'the demo run', `deepQuery(['#demo-status'])?.dataset.running === 'false' && deepQuery(['#demo-status'])?.dataset.step === '3'`, TRAIN_WAIT);
+      const layers = await inPage<string[]>(page, `[...deepQuery(['#gradient-table']).querySelectorAll('tbody td:first-child')].map((c) => c.textContent)`);
+      expect(layers).toEqual(['spatial_conv', 'feature_extractor.0', 'feature_extractor.4', 'fc.1']);
+      const ratioPaths = await inPage<number>(page, `deepQuery(['#ratio-chart']).shadowRoot.querySelectorAll('path[data-series]').length`);
+      expect(ratioPaths).toBe(4);
+      await shot(page, 'internals-5-gradients');
 
       // The engine's gradient checks on this GPU, op by op.
       await (await handle(page, ['#tab-gradcheck'])).click();
@@ -190,7 +192,6 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
       expect(verdicts.length).toBeGreaterThanOrEqual(10);
       expect(verdicts.filter(([, ok]) => ok !== 'true')).toEqual([]);
       await shot(page, 'internals-4-gradcheck');
-      mark('gradcheck');
 
       expect(errors).toEqual([]);
       expect(foreign(requests)).toEqual([]);

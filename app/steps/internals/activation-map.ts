@@ -6,7 +6,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 export class ActivationMap extends LitElement {
   static override styles = css`
     :host { display: block; }
-    canvas { width: 100%; height: auto; image-rendering: pixelated; border: 1px solid #e2e4e8; display: block; }
+    canvas { width: 100%; image-rendering: pixelated; border: 1px solid #e2e4e8; display: block; }
   `;
 
   @property({ attribute: false }) values: ArrayLike<number> = [];
@@ -15,7 +15,9 @@ export class ActivationMap extends LitElement {
   @query('canvas') private canvas!: HTMLCanvasElement;
 
   override render() {
-    return html`<canvas width=${Math.min(this.cols, 600)} height=${Math.max(8, Math.min(this.rows * 6, 96))} role="img" aria-label="${this.rows} rows x ${this.cols} columns"></canvas>`;
+    // The drawn height is fixed by the rows, not by the aspect ratio: a 20-sample layer stays a strip.
+    const h = Math.max(10, Math.min(this.rows * 12, 96));
+    return html`<canvas width=${Math.min(this.cols, 600)} height=${h} style="height:${h}px" role="img" aria-label="${this.rows} rows x ${this.cols} columns"></canvas>`;
   }
 
   override updated(): void {

@@ -50,7 +50,7 @@ export class ActivationsPanel extends LitElement {
     const rows = dims.slice(0, -1).reduce((x, y) => x * y, 1);
     const cls = a.kind === 'ReLU' ? 'relu' : a.kind.includes('Pool') ? 'pool' : '';
     const what = a.kind === 'ReLU' ? 'after ReLU' : a.kind.includes('Pool') ? 'after pooling' : a.kind === 'Conv2d' ? 'before ReLU' : '';
-    if (a.name === 'softmax' || a.name.startsWith('fc.')) {
+    if (a.shape.length === 2 && a.shape[1] === STAGE_NAMES.length) {
       const probs = a.name === 'softmax';
       return html`<div class="layer" data-layer=${a.name}><div class="name"><code>${a.name}</code> ${a.kind} [${a.shape.join(', ')}]</div>
         <div class="probs">${Array.from(a.values).map((v, k) => html`<span>${STAGE_NAMES[k]} ${probs ? `${(v * 100).toFixed(0)}%` : v.toFixed(2)}${probs ? html`<b style="width:${(v * 4).toFixed(2)}rem"></b>` : nothing}</span>`)}</div></div>`;
@@ -73,7 +73,8 @@ export class ActivationsPanel extends LitElement {
       ${this.task.render({
         pending: () => html`<p role="status">Running the window through the network…</p>`,
         error: (e) => html`<p class="error" role="alert">${(e as Error).message}</p>`,
-        complete: (acts) => (acts ? html`<div id="activations">${acts.map((a) => this.layer(a))}</div>` : nothing),
+        complete: (acts) => (acts ? html`<div id="activations">${acts.filter((a) => a.kind !== 'Identity').map((a) => this.layer(a))}</div>
+          <p class="muted">Identity layers (where batch norm would sit, when it is off) are left out: they hand their input on unchanged.</p>` : nothing),
       })}`;
   }
 }

@@ -38,7 +38,7 @@ export class FiltersPanel extends LitElement {
 
   @property({ attribute: false }) filters: TemporalFilter[] = [];
   /** Upper end of the frequency axis (Hz). */
-  @property({ type: Number }) maxHz = 40;
+  @property({ type: Number }) maxHz = 50;
 
   private response() {
     const w = 720;
@@ -46,7 +46,7 @@ export class FiltersPanel extends LitElement {
     const pad = { l: 44, r: 10, t: 10, b: 34 };
     const sx = (f: number) => pad.l + (f / this.maxHz) * (w - pad.l - pad.r);
     const sy = (v: number) => h - pad.b - v * (h - pad.t - pad.b);
-    const ticks = [0, 5, 10, 15, 20, 25, 30, 35, 40].filter((t) => t <= this.maxHz);
+    const ticks = Array.from({ length: Math.floor(this.maxHz / 5) + 1 }, (_, i) => i * 5);
     return svg`<svg id="filter-response" viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="Frequency responses of the first-layer filters">
       ${FREQ_BANDS.map((b, i) => svg`<rect x=${sx(b.fmin)} y=${pad.t} width=${sx(Math.min(b.fmax, this.maxHz)) - sx(b.fmin)} height=${h - pad.t - pad.b} fill=${BAND_FILL[i]}></rect>
         <text x=${(sx(b.fmin) + sx(Math.min(b.fmax, this.maxHz))) / 2} y=${pad.t + 12} text-anchor="middle" fill="#444">${b.name}</text>`)}

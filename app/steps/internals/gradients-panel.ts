@@ -20,7 +20,8 @@ export class GradientsPanel extends LitElement {
     if (!t || t.history.length === 0) return [];
     return t.history[0].layers.map((l, i) => {
       const s = t.series(l.layer, field);
-      return { name: l.layer, color: FILTER_COLORS[i % FILTER_COLORS.length], x: s.steps, y: s.values.map((v) => v ?? NaN), markers: s.steps.length < 3 };
+      // The chart's legend has room for ~14 characters; the table below gives the full names.
+      return { name: l.layer.replace('feature_extractor.', 'feat.'), color: FILTER_COLORS[i % FILTER_COLORS.length], x: s.steps, y: s.values.map((v) => v ?? NaN), markers: s.steps.length < 3 };
     });
   }
 

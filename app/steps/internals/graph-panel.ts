@@ -6,24 +6,26 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { shaderHeader, OP_KERNELS, type GraphOp } from '../../../engine/index.ts';
 import { theme } from '../../ui/theme.ts';
-import { functionRange, opSource, shaderSource } from './sources.ts';
+import { functionRanges } from './codeRanges.ts';
+import { opSource, shaderSource } from './sources.ts';
 import type { TracedStep } from './stepTrace.ts';
 
 interface OpCode {
   op: GraphOp;
   source: string;
-  range: [number, number] | null;
+  ranges: [number, number][];
   kernels: { name: string; header: string; code: string; role: string }[];
 }
 
-const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
+const shape = (s: readonly number[]) => `[${s.join(',')}]`;
 
 @customElement('hg-graph-panel')
 export class GraphPanel extends LitElement {
   static override styles = [
     theme,
     css`
-      .ops { max-height: 26rem; overflow: auto; }
+      .ops { max-height: 75vh; overflow: auto; }
+      #op-table td { white-space: nowrap; font-variant-numeric: tabular-nums; }
       table { width: 100%; font-size: 0.85rem; }
       tr.selected td { background: #e6eef9; }
       td button { padding: 0.05rem 0.4rem; font-family: ui-monospace, monospace; }
@@ -31,7 +33,7 @@ export class GraphPanel extends LitElement {
       .code .hl { background: #fff3c4; display: block; }
       .header { white-space: pre-wrap; background: #eef5ee; }
       .kernel { border-left: 3px solid #1f4e8c; padding-left: 0.6rem; margin: 0.6rem 0; }
-      .split { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.2fr); gap: 1rem; }
+      .split { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 1rem; }
       @media (max-width: 1100px) { .split { grid-template-columns: 1fr; } }
     `,
   ];
@@ -59,7 +61,7 @@ export class GraphPanel extends LitElement {
         const code = await shaderSource(name);
         return { name, header: shaderHeader(code), code, role: r.join(' and ') };
       }));
-      this.selected = { op, source, range: source ? functionRange(source, op.name) : null, kernels };
+      this.selected = { op, source, ranges: source ? functionRanges(source, op.name) : [], kernels };
       await this.updateComplete;
       this.renderRoot.querySelector('.code .hl')?.scrollIntoView({ block: 'nearest' });
     } catch (error) {
@@ -69,8 +71,15 @@ export class GraphPanel extends LitElement {
 
   private renderSource(c: OpCode) {
     const lines = c.source.split('\n');
-    const [a, b] = c.range ?? [-1, -2];
-    return html`<div class="code" id="op-source" aria-label="Source of ${c.op.source}">${lines.slice(0, Math.max(0, a)).join('\n')}${a > 0 ? '\n' : ''}<span class="hl">${lines.slice(Math.max(0, a), b + 1).join('\n')}</span>${lines.slice(b + 1).join('\n')}</div>`;
+    const parts: unknown[] = [];
+    let at = 0;
+    for (const [a, b] of c.ranges) {
+      if (a > at) parts.push(`${lines.slice(at, a).join('\n')}\n`);
+      parts.push(html`<span class="hl">${lines.slice(a, b + 1).join('\n')}</span>`);
+      at = b + 1;
+    }
+    if (at < lines.length) parts.push(lines.slice(at).join('\n'));
+    return html`<div class="code" id="op-source" aria-label="Source of ${c.op.source}">${parts}</div>`;
   }
 
   private renderDetail() {
@@ -86,7 +95,7 @@ export class GraphPanel extends LitElement {
       <p id="op-timing">Backward: ${ms !== undefined ? html`<strong>${ms.toFixed(3)} ms</strong> ${gpu ? 'host (queue) time: encoding the kernels; the GPU runs them later' : 'on the CPU backend (the work itself)'}` : 'not timed'}.</p>
       ${note ? html`<p class="muted">${note}</p>` : nothing}
       <h3>Forward and backward: <code>${c.op.source}</code></h3>
-      <p class="muted">The forward computes the output and records a node whose closure is the backward (highlighted).</p>
+      <p class="muted">The forward computes the output and records an autograd node whose closure is the backward; highlighted: the functions that do it for this op.</p>
       ${c.source ? this.renderSource(c) : html`<p class="muted">No source file for this op.</p>`}
       <h3>WGSL kernels</h3>
       ${c.kernels.length === 0 ? html`<p class="muted">None: ${note ?? 'this op launches no kernel'}.</p>` : nothing}

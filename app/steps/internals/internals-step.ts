@@ -29,7 +29,6 @@ import './gradcheck-panel.ts';
 type Tab = 'graph' | 'filters' | 'activations' | 'gradients' | 'gradcheck';
 const TABS: [Tab, string][] = [['graph', 'Graph of a step'], ['filters', 'Learned filters'], ['activations', 'Activations'], ['gradients', 'Gradients'], ['gradcheck', 'Gradient check']];
 const GRAPH_BATCH = 16;
-const DEMO_STEPS = 30;
 const DEMO_BATCH = 32;
 
 @customElement('hg-internals-step')
@@ -52,6 +51,7 @@ export class InternalsStep extends LitElement {
   private readonly training = new TrainingController(this);
   @state() private tab: Tab = 'graph';
   @state() private tracker: GradientTracker | null = null;
+  @state() private demoSteps = 30;
   @state() private demo = { running: false, step: 0, loss: NaN, error: '', version: 0 };
   private cpuModel: SleepStagerChambon2018 | null = null;
 
@@ -126,7 +126,7 @@ export class InternalsStep extends LitElement {
     try {
       let tracker: GradientTracker | null = null;
       tracker = await demoTrainWithTracker(model, this.epochs, this.split, this.training.view.config, device, {
-        steps: DEMO_STEPS, batchSize: DEMO_BATCH,
+        steps: this.demoSteps, batchSize: DEMO_BATCH,
         onStep: (step, loss) => (this.demo = { ...this.demo, step, loss }),
       });
       this.tracker = tracker;
@@ -157,13 +157,15 @@ export class InternalsStep extends LitElement {
           })}`;
       case 'filters':
         return html`<p>The first temporal convolution slides ${m?.filters.length ?? ''} short kernels along the (spatially mixed) EEG. Each is a filter: its frequency response says which rhythms it passes. Trained on sleep, filters tend to tune to delta (N3), sigma (spindles of N2) or alpha (wake). The view follows training: it reloads after every epoch's checkpoint.</p>
-          <hg-filters-panel .filters=${m?.filters ?? []}></hg-filters-panel>`;
+          <hg-filters-panel .filters=${m?.filters ?? []} .maxHz=${this.epochs.recordings[0].sfreq / 2}></hg-filters-panel>`;
       case 'activations':
         return html`<p>One 30-s window through every layer of the network (evaluation mode: no dropout).</p>
           <hg-activations-panel .model=${m?.model ?? null} .windows=${[...splitWindows(this.epochs, this.split, 'test'), ...splitWindows(this.epochs, this.split, 'valid')]}></hg-activations-panel>`;
       case 'gradients':
-        return html`<p id="gradients-note"><strong>A demo run in this page:</strong> the training worker does not report gradients, so this trains a copy of the current model for ${DEMO_STEPS} steps of ${DEMO_BATCH} training windows, with the training step's optimizer and loss, on ${this.device() === 'webgpu' ? 'WebGPU' : 'the CPU'}, and measures each layer after every step. The real run is not changed.</p>
-          <div class="row"><button class="primary" id="run-demo" ?disabled=${this.demo.running || !m} @click=${() => void this.runDemo()}>${this.demo.running ? `Step ${this.demo.step} of ${DEMO_STEPS}…` : `Train ${DEMO_STEPS} demo steps`}</button>
+        return html`<p id="gradients-note"><strong>A demo run in this page:</strong> the training worker does not report gradients, so this trains a copy of the current model for a few steps of ${DEMO_BATCH} training windows, with the training step's optimizer and loss, on ${this.device() === 'webgpu' ? 'WebGPU' : 'the CPU'}, and measures each layer after every step. The real run is not changed.</p>
+          <div class="row"><label>Steps <input id="demo-steps" type="number" min="1" max="500" step="1" .value=${String(this.demoSteps)} ?disabled=${this.demo.running}
+              @change=${(e: Event) => { const n = Math.round(Number((e.target as HTMLInputElement).value)); if (n >= 1) this.demoSteps = Math.min(500, n); }} /></label>
+            <button class="primary" id="run-demo" ?disabled=${this.demo.running || !m} @click=${() => void this.runDemo()}>${this.demo.running ? `Step ${this.demo.step} of ${this.demoSteps}…` : `Train ${this.demoSteps} demo steps`}</button>
             ${this.demo.step ? html`<span class="muted" id="demo-status" data-step=${this.demo.step} data-running=${String(this.demo.running)}>step ${this.demo.step}, loss ${this.demo.loss.toFixed(4)}</span>` : nothing}</div>
           ${this.demo.error ? html`<p class="error" role="alert">${this.demo.error}</p>` : nothing}
           <hg-gradients-panel .tracker=${this.tracker} .version=${this.demo.version}></hg-gradients-panel>`;

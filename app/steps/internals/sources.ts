@@ -18,23 +18,3 @@ export async function shaderSource(name: string): Promise<string> {
   if (!load) throw new Error(`no WGSL kernel '${name}' in this build`);
   return load();
 }
-
-/**
- * Lines [first, last] (0-based, inclusive) of the top-level function that records the autograd
- * node named `op` (`record('op', ...)`, possibly with the name on the line after `record(`), or
- * null when it is not found.
- */
-export function functionRange(source: string, op: string): [number, number] | null {
-  const lines = source.split('\n');
-  const quoted = `'${op}'`;
-  let at = lines.findIndex((l, i) => l.includes(`record(${quoted}`) || (l.trim().startsWith(quoted) && /record\($/.test(lines[i - 1]?.trim() ?? '')));
-  if (at < 0) at = lines.findIndex((l) => new RegExp(`^export function ${op}\\b`).test(l));
-  if (at < 0) return null;
-  let first = at;
-  while (first > 0 && !/^(export )?(async )?function /.test(lines[first])) first--;
-  // Keep the doc comment just above the function.
-  while (first > 0 && /^( \*|\/\*\*|\/\/)/.test(lines[first - 1])) first--;
-  let last = at;
-  while (last < lines.length - 1 && lines[last] !== '}') last++;
-  return [first, last];
-}
