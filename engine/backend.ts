@@ -126,6 +126,8 @@ export interface Backend {
   conv2d(x: Storage, weight: Storage, bias: Storage | null, p: Conv2dParams): Storage;
   conv2dBackwardInput(gradOut: Storage, weight: Storage, p: Conv2dParams): Storage;
   conv2dBackwardWeight(gradOut: Storage, x: Storage, p: Conv2dParams): Storage;
+  /** Both parameter gradients in one pass over gradOut: the weight's, and the bias's (gradOut summed over N, outH, outW). */
+  conv2dBackwardWeightBias?(gradOut: Storage, x: Storage, p: Conv2dParams): { weight: Storage; bias: Storage };
 
   /** argmax holds, per output, the flat index (h * inW + w) of the winner within its input plane. */
   maxPool2d(x: Storage, p: Pool2dParams): { out: Storage; argmax: Storage };

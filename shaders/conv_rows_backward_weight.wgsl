@@ -6,9 +6,11 @@
 //     gradOut[n, o, r, t] * x[n, i, r, t + k - pad]
 // Walking t, it keeps the KB inputs x[t + k0 .. t + k0 + KB - 1 - pad] in registers and slides
 // them by one per step: one input load and COB gradient loads per COB * KB multiply-adds (the
-// forward's blocking with the roles of t and k exchanged). Pass 2 (sum_leading.wgsl) sums the
-// chunks.
-//   gradOut [N, outC, R, outW];  x [N, inC, R, inW];  partial [chunks, outC * inC * K]
+// forward's blocking with the roles of t and k exchanged). The tiles with i = 0 and k0 = 0 also
+// sum the gradient itself over the chunk: the bias's partial gradient, at no extra load.
+// Pass 2 (sum_leading.wgsl) sums the chunks.
+//   gradOut [N, outC, R, outW];  x [N, inC, R, inW]
+//   partial [chunks, outC * inC * K + outC]   (weights, then bias)
 // Launch (main): chunks * inC * ceil(outC / COB) * ceil(K / KB) invocations in workgroups of 64,
 // the tap block fastest, folded into up to three grid dimensions.
 
@@ -52,6 +54,12 @@ fn put(base: i32, o: i32, i: i32, k: i32, v: f32) {
   }
 }
 
+fn putBias(base: i32, o: i32, v: f32) {
+  if (o < u.outC) {
+    partial[base + u.numWeights + o] = v;
+  }
+}
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let rowLen = nwg.x * 64u;
@@ -83,6 +91,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       {{SLIDE}}
     }
   }
-  let base = chunk * u.numWeights;
+  let base = chunk * (u.numWeights + u.outC);
   {{STORE}}
+  if (i == 0 && kb == 0) {
+    {{STORE_BIAS}}
+  }
 }

@@ -16,6 +16,8 @@ export interface OpKernels {
   backward: readonly string[];
   /** When a kernel runs only in some cases, or the op is a view. */
   note?: string;
+  /** Kernels the WebGPU backend runs instead of the general ones for some shapes (its fast paths). */
+  fastPath?: readonly string[];
 }
 
 const elementwise = 'engine/ops/elementwise.ts';
@@ -40,14 +42,14 @@ export const OP_KERNELS: Readonly<Record<string, OpKernels>> = {
   sum: { source: 'engine/ops/reduce.ts', forward: ['sum.wgsl'], backward: ['binary.wgsl'], note: 'the backward broadcasts the gradient back (expand is zeros + g)' },
   reshape: { source: 'engine/ops/view.ts', forward: [], backward: [], note: 'a view: shares storage, launches nothing' },
   permute: { source: 'engine/ops/view.ts', forward: ['permute.wgsl'], backward: ['permute.wgsl'] },
-  matmul: { source: 'engine/ops/linear.ts', forward: ['matmul.wgsl'], backward: ['matmul.wgsl', 'sum.wgsl'], note: 'sum.wgsl only for a broadcast batch' },
-  linear: { source: 'engine/ops/linear.ts', forward: ['matmul.wgsl', 'binary.wgsl'], backward: ['matmul.wgsl', 'sum.wgsl'], note: 'binary.wgsl adds the bias; sum.wgsl is its gradient' },
+  matmul: { source: 'engine/ops/linear.ts', forward: ['matmul.wgsl'], backward: ['matmul.wgsl', 'sum.wgsl'], fastPath: ['matmul_small.wgsl'], note: 'sum.wgsl only for a broadcast batch; small outputs and short inner dimensions take matmul_small.wgsl' },
+  linear: { source: 'engine/ops/linear.ts', forward: ['matmul.wgsl', 'binary.wgsl'], backward: ['matmul.wgsl', 'sum.wgsl'], fastPath: ['matmul_small.wgsl'], note: 'binary.wgsl adds the bias; sum.wgsl is its gradient; small outputs and short inner dimensions take matmul_small.wgsl' },
   logSoftmax: { source: 'engine/ops/softmax.ts', forward: ['log_softmax.wgsl'], backward: ['log_softmax_backward.wgsl'] },
   softmax: { source: 'engine/ops/softmax.ts', forward: ['log_softmax.wgsl', 'unary.wgsl'], backward: ['binary.wgsl', 'sum.wgsl'] },
   pickClass: { source: 'engine/ops/loss.ts', forward: ['gather_class.wgsl'], backward: ['scatter_class.wgsl'], note: "nll_loss's class pick; per-class weights are looked up with index_select.wgsl outside the graph" },
   dropout: { source: 'engine/ops/dropout.ts', forward: ['dropout_mask.wgsl', 'binary.wgsl'], backward: ['binary.wgsl'] },
-  conv1d: { source: 'engine/ops/conv.ts', forward: ['conv2d_forward.wgsl'], backward: ['conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'], note: 'a conv2d over a height-1 image; sum.wgsl is the bias gradient' },
-  conv2d: { source: 'engine/ops/conv.ts', forward: ['conv2d_forward.wgsl'], backward: ['conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'], note: 'sum.wgsl is the bias gradient' },
+  conv1d: { source: 'engine/ops/conv.ts', forward: ['conv2d_forward.wgsl'], backward: ['conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'], fastPath: ['conv_rows_forward.wgsl', 'conv_rows_backward_weight.wgsl', 'sum_leading.wgsl'], note: 'a conv2d over a height-1 image; sum.wgsl is the bias gradient; stride-1 convolutions along rows take the conv_rows kernels (forward and input gradient in one, weight and bias gradients in one)' },
+  conv2d: { source: 'engine/ops/conv.ts', forward: ['conv2d_forward.wgsl'], backward: ['conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'], fastPath: ['conv_rows_forward.wgsl', 'conv_rows_backward_weight.wgsl', 'sum_leading.wgsl'], note: 'sum.wgsl is the bias gradient; stride-1 convolutions along rows (kernel height 1 or the whole height) take the conv_rows kernels (forward and input gradient in one, weight and bias gradients in one)' },
   maxPool1d: { source: 'engine/ops/pool.ts', forward: ['maxpool2d_forward.wgsl'], backward: ['maxpool2d_backward.wgsl'], note: 'a max_pool2d over a height-1 image' },
   maxPool2d: { source: 'engine/ops/pool.ts', forward: ['maxpool2d_forward.wgsl'], backward: ['maxpool2d_backward.wgsl'] },
   avgPool2d: { source: 'engine/ops/pool.ts', forward: ['avgpool2d_forward.wgsl'], backward: ['avgpool2d_backward.wgsl'], note: 'binary.wgsl rescales when countIncludePad is false' },
@@ -71,7 +73,7 @@ export function opKernels(name: string): OpKernels {
 /** Every kernel file named anywhere in the tables, sorted. */
 export function allKernelFiles(): string[] {
   const names = new Set<string>();
-  for (const k of Object.values(OP_KERNELS)) for (const f of [...k.forward, ...k.backward]) names.add(f);
+  for (const k of Object.values(OP_KERNELS)) for (const f of [...k.forward, ...k.backward, ...(k.fastPath ?? [])]) names.add(f);
   for (const s of Object.values(STEP_KERNELS)) for (const f of s.kernels) names.add(f);
   return [...names].sort();
 }

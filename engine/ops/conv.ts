@@ -164,11 +164,19 @@ function convCore(
     op,
     inputs,
     out,
-    (g) => [
-      x.requiresGrad ? fromStorage(b.conv2dBackwardInput(g.storage, weight.storage, p), x.shape, b) : null,
-      weight.requiresGrad ? fromStorage(b.conv2dBackwardWeight(g.storage, x.storage, p), weight.shape, b) : null,
-      bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
-    ],
+    (g) => {
+      const gradX = x.requiresGrad ? fromStorage(b.conv2dBackwardInput(g.storage, weight.storage, p), x.shape, b) : null;
+      // One pass over gradOut for both parameter gradients where the backend fuses them.
+      if (weight.requiresGrad && bias?.requiresGrad && b.conv2dBackwardWeightBias) {
+        const both = b.conv2dBackwardWeightBias(g.storage, x.storage, p);
+        return [gradX, fromStorage(both.weight, weight.shape, b), fromStorage(both.bias, bias.shape, b)];
+      }
+      return [
+        gradX,
+        weight.requiresGrad ? fromStorage(b.conv2dBackwardWeight(g.storage, x.storage, p), weight.shape, b) : null,
+        bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
+      ];
+    },
     [x, weight],
   );
 }

@@ -142,6 +142,22 @@ function dotStrided(a: Float64Array, ai: number, b: Float64Array, bi: number, bS
   return acc;
 }
 
+/** Weight gradient and bias gradient (gradOut summed over every position of each output channel). */
+export function conv2dBackwardWeightBias(gradOut: Storage, x: Storage, p: Conv2dParams): { weight: Storage; bias: Storage } {
+  const gs = gradOut as Float64Array;
+  const outPlane = p.outH * p.outW;
+  const bias = new Float64Array(p.outChannels);
+  for (let n = 0; n < p.batch; n++) {
+    for (let oc = 0; oc < p.outChannels; oc++) {
+      const base = (n * p.outChannels + oc) * outPlane;
+      let acc = 0;
+      for (let j = 0; j < outPlane; j++) acc += gs[base + j];
+      bias[oc] += acc;
+    }
+  }
+  return { weight: conv2dBackwardWeight(gradOut, x, p), bias };
+}
+
 /** d(loss)/dweight: each tap's gradient is the correlation of gradOut with the input it saw. */
 export function conv2dBackwardWeight(gradOut: Storage, x: Storage, p: Conv2dParams): Storage {
   const gs = gradOut as Float64Array;

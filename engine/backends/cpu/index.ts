@@ -7,7 +7,7 @@ import { registerBackend } from '../../backend.ts';
 import { binary, permute, sum, unary, unaryBackward } from './elementwise.ts';
 import { matmul } from './matmul.ts';
 import { logSoftmax, logSoftmaxBackward } from './softmax.ts';
-import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.ts';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardWeightBias } from './conv.ts';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.ts';
 import { gatherClass, indexSelect, scatterClass } from './classes.ts';
 import { dropoutMask } from './dropout.ts';
@@ -32,6 +32,7 @@ export const cpuBackend: Backend = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
+  conv2dBackwardWeightBias,
   maxPool2d,
   maxPool2dBackward,
   avgPool2d,

@@ -10,6 +10,7 @@ import type { GpuContext, GpuStorage, UniformValue } from './kernel.ts';
 import forwardSource from '../../../shaders/conv2d_forward.wgsl?raw';
 import backwardInputSource from '../../../shaders/conv2d_backward_input.wgsl?raw';
 import backwardWeightSource from '../../../shaders/conv2d_backward_weight.wgsl?raw';
+import { sum } from './reduce.ts';
 import { rowConv, rowConvBackwardInput, rowConvBackwardWeight, rowConvForward } from './convRows.ts';
 
 /** Matches @workgroup_size in the three shaders. */
@@ -60,7 +61,7 @@ export function conv2dBackwardWeight(ctx: GpuContext, gradOut: GpuStorage, x: Gp
   checkLength('conv2dBackwardWeight', 'gradOut', gradOut, outputSize(p), 'batch*outChannels*outH*outW');
   checkLength('conv2dBackwardWeight', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
   const rows = rowConv(p);
-  if (rows) return rowConvBackwardWeight(ctx, rows, gradOut, x);
+  if (rows) return rowConvBackwardWeight(ctx, rows, gradOut, x, false).weight;
   const numWeights = weightSize(p);
   const team = threadsPerWeight(p.batch * p.outH * p.outW);
   const gradWeight = ctx.allocUninit(numWeights);
@@ -74,6 +75,19 @@ export function conv2dBackwardWeight(ctx: GpuContext, gradOut: GpuStorage, x: Gp
     workgroups: ctx.grid(Math.ceil(numWeights / (WORKGROUP_SIZE / team)), 1),
   });
   return gradWeight;
+}
+
+/** Weight and bias gradients; the row path reads gradOut once for both. */
+export function conv2dBackwardWeightBias(ctx: GpuContext, gradOut: GpuStorage, x: GpuStorage, p: Conv2dParams): { weight: GpuStorage; bias: GpuStorage } {
+  const rows = rowConv(p);
+  if (rows) {
+    checkParams('conv2dBackwardWeightBias', p);
+    checkLength('conv2dBackwardWeightBias', 'gradOut', gradOut, outputSize(p), 'batch*outChannels*outH*outW');
+    checkLength('conv2dBackwardWeightBias', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
+    const { weight, bias } = rowConvBackwardWeight(ctx, rows, gradOut, x, true);
+    return { weight, bias: bias! };
+  }
+  return { weight: conv2dBackwardWeight(ctx, gradOut, x, p), bias: sum(ctx, gradOut, [p.batch, p.outChannels, p.outH, p.outW], [0, 2, 3]) };
 }
 
 /**

@@ -82,9 +82,14 @@ function backwardWeightCode(cob: number, kv: number): string {
   const acc: string[] = [];
   for (let c = 0; c < cob; c++) acc.push(`let g${c} = gAt(gRow, o0 + ${c}, t);`);
   for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) acc.push(`a${c}_${v} += g${c} * x${v};`);
+  for (let c = 0; c < cob; c++) acc.push(`b${c} += g${c};`);
   const store: string[] = [];
   for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) for (let l = 0; l < 4; l++) store.push(`put(base, o0 + ${c}, i, k0 + ${4 * v + l}, a${c}_${v}.${LANES[l]});`);
-  return fill(backwardWeightTemplate, { KB: 4 * kv, COB: cob, DECLARE: declare, WINDOW: window, ACCUMULATE: acc.join('\n      '), SLIDE: slide, STORE: store.join('\n  ') });
+  const storeBias = Array.from({ length: cob }, (_, c) => `putBias(base, o0 + ${c}, b${c});`).join('\n    ');
+  const declareBias = Array.from({ length: cob }, (_, c) => `var b${c} = 0.0;`).join('\n  ');
+  return fill(backwardWeightTemplate, {
+    KB: 4 * kv, COB: cob, DECLARE: `${declare}\n  ${declareBias}`, WINDOW: window, ACCUMULATE: acc.join('\n      '), SLIDE: slide, STORE: store.join('\n  '), STORE_BIAS: storeBias,
+  });
 }
 
 const codeCache = new Map<string, string>();
@@ -163,7 +168,8 @@ export function rowConvBackwardInput(ctx: GpuContext, r: RowConv, gradOut: GpuSt
   });
 }
 
-export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuStorage, x: GpuStorage): GpuStorage {
+/** The weight's gradient, and the bias's when `withBias` (both from one pass over gradOut). */
+export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuStorage, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
   const cob = channelBlock(r.outC);
   const kv = Math.min(Math.ceil(r.taps / 4), cob >= 8 ? 2 : 4);
   const kBlocks = Math.ceil(r.taps / (4 * kv));
@@ -176,7 +182,8 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
   const chunks = Math.ceil(allRows / rowsPerChunk);
   const numWeights = r.outC * r.inC * r.taps;
   const total = chunks * tiles;
-  const partial = ctx.allocUninit(chunks * numWeights);
+  const stride = numWeights + r.outC;
+  const partial = ctx.allocUninit(chunks * stride);
   ctx.dispatch({
     key: `conv_rows_backward_weight_${cob}x${kv}`,
     code: cached(`w${cob}x${kv}`, () => backwardWeightCode(cob, kv)),
@@ -185,15 +192,20 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
     uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kBlocks, oBlocks, numWeights].map(i32)],
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
-  const gradWeight = ctx.allocUninit(numWeights);
-  ctx.dispatch({
-    key: 'sum_leading',
-    code: sumLeadingSource,
-    inputs: [partial],
-    outputs: [gradWeight],
-    uniforms: [u32(numWeights), u32(chunks)],
-    workgroups: ctx.grid(numWeights, WORKGROUP_SIZE),
-  });
+  const sumChunks = (offset: number, n: number): GpuStorage => {
+    const out = ctx.allocUninit(n);
+    ctx.dispatch({
+      key: 'sum_leading',
+      code: sumLeadingSource,
+      inputs: [partial],
+      outputs: [out],
+      uniforms: [u32(n), u32(chunks), u32(stride), u32(offset)],
+      workgroups: ctx.grid(n, WORKGROUP_SIZE),
+    });
+    return out;
+  };
+  const weight = sumChunks(0, numWeights);
+  const bias = withBias ? sumChunks(numWeights, r.outC) : null;
   ctx.release(partial);
-  return gradWeight;
+  return { weight, bias };
 }

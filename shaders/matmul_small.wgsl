@@ -1,0 +1,45 @@
+// Batched matrix product out[b] = A[b] @ B[b] for small outputs or short inner dimensions,
+// with the strided operands of matmul.wgsl (a transposed operand costs nothing). Each
+// invocation owns one output element and walks k alone: no workgroup memory and no barriers,
+// which is faster than the tiled kernel when there are too few tiles to fill the device (a
+// linear layer's few outputs) or too few k steps to pay for staging (k of a few).
+// Launch: batch * m * n invocations in workgroups of 64, folded into up to three grid
+// dimensions.
+
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+struct Params {
+  m: u32,
+  k: u32,
+  n: u32,
+  batch: u32,
+  aRow: u32,
+  aCol: u32,
+  bRow: u32,
+  bCol: u32,
+  aBatch: u32,
+  bBatch: u32,
+}
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let rowLen = nwg.x * 64u;
+  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  if (flat >= params.batch * params.m * params.n) {
+    return;
+  }
+  let col = flat % params.n;
+  let row = (flat / params.n) % params.m;
+  let item = flat / (params.n * params.m);
+  var ai = item * params.aBatch + row * params.aRow;
+  var bi = item * params.bBatch + col * params.bCol;
+  var acc = 0.0;
+  for (var p = 0u; p < params.k; p++) {
+    acc += a[ai] * b[bi];
+    ai += params.aCol;
+    bi += params.bRow;
+  }
+  out[flat] = acc;
+}
