@@ -14,9 +14,16 @@
 // in registers (vec4s) and slides them by one per tap, so each tap costs one input load and
 // COB weight loads for COB * TW multiply-adds. The host generates the unrolled statements
 // ({{...}} below) for the chosen COB and TV; everything else is this file.
-// Launch: N * R * ceil(outC / COB) * ceil(outW / TW) invocations in workgroups of 64, the
-// t-block fastest, folded into up to three grid dimensions.
+//
+// With subgroups (SUBGROUPS = 1), the weights, which every invocation of a workgroup shares,
+// are fetched four taps at a time: lane j of each subgroup loads tap k + j and
+// subgroupBroadcast hands it to the others, a quarter of the weight loads. That needs uniform
+// control flow (no early return: invocations past the end compute a copy and store nothing) and
+// one output-channel block per workgroup (the grid's z). Subgroups have at least 4 lanes.
+// Launch: N * R * ceil(outW / TW) invocations in workgroups of 64 (t-block fastest, folded into
+// x and y) times ceil(outC / COB) in z.
 
+{{ENABLE}}
 struct Params {
   total: u32,
   rows: i32,      // R, rows per sample
@@ -55,8 +62,8 @@ fn wAt(o: i32, i: i32, k: i32) -> f32 {
   return select(0.0, v, o < u.outC);
 }
 
-fn put(base: i32, o: i32, t: i32, b: f32, v: f32) {
-  if (o < u.outC && t < u.outW) {
+fn put(live: bool, base: i32, o: i32, t: i32, b: f32, v: f32) {
+  if (live && o < u.outC && t < u.outW) {
     var r = v + b;
     if (u.relu != 0u) {
       r = max(r, 0.0);
@@ -66,16 +73,13 @@ fn put(base: i32, o: i32, t: i32, b: f32, v: f32) {
 }
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let rowLen = nwg.x * 64u;
-  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
-  if (flat >= u.total) {
-    return;
-  }
-  let id = i32(flat);
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>{{BUILTINS}}) {
+  let flat = gid.x + gid.y * nwg.x * 64u;
+  let live = flat < u.total;
+  let id = i32(min(flat, u.total - 1u));
   let tb = id % u.tBlocks;
-  let ob = (id / u.tBlocks) % u.oBlocks;
-  let row = id / (u.tBlocks * u.oBlocks);
+  let ob = i32(wid.z);
+  let row = id / u.tBlocks;
   let n = row / u.rows;
   let r = row - n * u.rows;
   let t0 = tb * TW;
@@ -86,11 +90,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let xRow = (n * u.inC + i) * plane + r * u.inW;
     let s = t0 - u.pad;
     {{WINDOW}}
-    for (var k = 0; k < u.taps; k++) {
-      {{ACCUMULATE}}
-      let next = xAt(xRow, s + k + TW);
-      {{SLIDE}}
-    }
+    {{TAPS}}
   }
   let outBase = n * u.outC * u.rows * u.outW + r * u.outW;
   {{STORE}}

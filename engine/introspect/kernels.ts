@@ -50,8 +50,8 @@ export const OP_KERNELS: Readonly<Record<string, OpKernels>> = {
   dropout: { source: 'engine/ops/dropout.ts', forward: ['dropout_mask.wgsl', 'binary.wgsl'], backward: ['binary.wgsl'] },
   conv1d: { source: 'engine/ops/conv.ts', forward: ['conv2d_forward.wgsl'], backward: ['conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'], fastPath: ['conv_rows_forward.wgsl', 'conv_rows_backward_weight.wgsl', 'sum_leading.wgsl'], note: 'a conv2d over a height-1 image; sum.wgsl is the bias gradient; stride-1 convolutions along rows take the conv_rows kernels (forward and input gradient in one, weight and bias gradients in one)' },
   conv2d: { source: 'engine/ops/conv.ts', forward: ['conv2d_forward.wgsl'], backward: ['conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'], fastPath: ['conv_rows_forward.wgsl', 'conv_rows_backward_weight.wgsl', 'sum_leading.wgsl'], note: 'sum.wgsl is the bias gradient; stride-1 convolutions along rows (kernel height 1 or the whole height) take the conv_rows kernels (forward and input gradient in one, weight and bias gradients in one)' },
-  maxPool1d: { source: 'engine/ops/pool.ts', forward: ['maxpool2d_forward.wgsl'], backward: ['maxpool2d_backward.wgsl'], note: 'a max_pool2d over a height-1 image' },
-  maxPool2d: { source: 'engine/ops/pool.ts', forward: ['maxpool2d_forward.wgsl'], backward: ['maxpool2d_backward.wgsl'] },
+  maxPool1d: { source: 'engine/ops/pool.ts', forward: ['maxpool2d_forward.wgsl'], backward: ['maxpool2d_backward.wgsl'], fastPath: ['maxpool2d_backward_scatter.wgsl'], note: 'a max_pool2d over a height-1 image; windows that do not overlap take maxpool2d_backward_scatter.wgsl' },
+  maxPool2d: { source: 'engine/ops/pool.ts', forward: ['maxpool2d_forward.wgsl'], backward: ['maxpool2d_backward.wgsl'], fastPath: ['maxpool2d_backward_scatter.wgsl'], note: 'windows that do not overlap (stride >= kernel) take maxpool2d_backward_scatter.wgsl' },
   avgPool2d: { source: 'engine/ops/pool.ts', forward: ['avgpool2d_forward.wgsl'], backward: ['avgpool2d_backward.wgsl'], note: 'binary.wgsl rescales when countIncludePad is false' },
 };
 

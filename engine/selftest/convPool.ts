@@ -160,6 +160,14 @@ async function runConvCase(ctx: Context, k: ConvKernels, c: ConvCase, seed: numb
       const tapsPerInput = coutG * Math.ceil(p.kH / p.strideH) * Math.ceil(p.kW / p.strideW);
       checks.push(compare(`conv2d ${c.name}: grad input`, gradIn, read(cpuBackend.conv2dBackwardInput(gradOut, w, p) as Float64Array), CONV, tapsPerInput));
       checks.push(compare(`conv2d ${c.name}: grad weight`, gradW, read(cpuBackend.conv2dBackwardWeight(gradOut, x, p) as Float64Array), CONV, p.batch * p.outH * p.outW));
+      if (b) {
+        // The fused weight + bias gradient (one pass over gradOut on the row path).
+        const both = k.conv2dBackwardWeightBias(ctx, gg, gx, p);
+        const [fusedW, fusedB] = [await ctx.read(keep(both.weight)), await ctx.read(keep(both.bias))];
+        const cpuBoth = cpuBackend.conv2dBackwardWeightBias!(gradOut, x, p);
+        checks.push(compare(`conv2d ${c.name}: fused grad weight`, fusedW, read(cpuBoth.weight as Float64Array), CONV, p.batch * p.outH * p.outW));
+        checks.push(compare(`conv2d ${c.name}: fused grad bias`, fusedB, read(cpuBoth.bias as Float64Array), CONV, p.batch * p.outH * p.outW));
+      }
     }
     return checks;
   } finally {
@@ -232,6 +240,18 @@ export async function convPoolSuite(): Promise<Check[]> {
   const liveBefore = ctx.stats().liveStorages;
   const checks: Check[] = [];
   for (let i = 0; i < CONV_CASES.length; i++) checks.push(...(await guarded(`conv2d ${CONV_CASES[i].name}`, () => runConvCase(ctx, conv, CONV_CASES[i], 2000 + i))));
+  if (ctx.hasSubgroups) {
+    // The kernels' paths without subgroup operations, as on devices that lack them (small cases).
+    ctx.setSubgroupsForTests(false);
+    try {
+      for (let i = 0; i < CONV_CASES.length; i++) {
+        const c = { ...CONV_CASES[i], name: `${CONV_CASES[i].name} (no subgroups)` };
+        if (c.backward && c.p.batch * c.p.inW < 10_000) checks.push(...(await guarded(`conv2d ${c.name}`, () => runConvCase(ctx, conv, c, 2000 + i))));
+      }
+    } finally {
+      ctx.setSubgroupsForTests(true);
+    }
+  }
   for (let i = 0; i < POOL_CASES.length; i++) checks.push(...(await guarded(`pool ${POOL_CASES[i].name}`, () => runPoolCase(ctx, pool, POOL_CASES[i], 3000 + i))));
   checks.push(...(await guarded('conv/pool input errors', async () => errorChecks(ctx, conv, pool))));
   const liveAfter = ctx.stats().liveStorages;

@@ -116,6 +116,8 @@ interface CachedPipeline {
 export class WebGpuContext implements GpuContext {
   readonly limits: GPUSupportedLimits;
   readonly hasTimestamps: boolean;
+  private readonly subgroupsFeature: boolean;
+  private subgroupsOff = false;
   /** Submits so far: the id of the encoder now recording. */
   private epoch = 0;
   private encoder: GPUCommandEncoder | null = null;
@@ -150,6 +152,7 @@ export class WebGpuContext implements GpuContext {
   ) {
     this.limits = device.limits;
     this.hasTimestamps = device.features.has('timestamp-query');
+    this.subgroupsFeature = device.features.has('subgroups');
     this.uniformAlign = device.limits.minUniformBufferOffsetAlignment;
     this.autoFlushDispatches = opts.autoFlushDispatches ?? 4096;
     device.lost.then((info) => {
@@ -467,6 +470,15 @@ export class WebGpuContext implements GpuContext {
     pass.end();
     this.counters.dispatches++;
     if (this.encoderCommands >= this.autoFlushDispatches) this.flush();
+  }
+
+  get hasSubgroups(): boolean {
+    return this.subgroupsFeature && !this.subgroupsOff;
+  }
+
+  /** Makes kernels take their paths without subgroup operations, so tests cover both. */
+  setSubgroupsForTests(enabled: boolean): void {
+    this.subgroupsOff = !enabled;
   }
 
   /**

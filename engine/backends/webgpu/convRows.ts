@@ -64,17 +64,44 @@ function fill(template: string, values: Record<string, string | number>): string
   });
 }
 
-function forwardCode(cob: number, tv: number): string {
+function forwardCode(cob: number, tv: number, subgroups: boolean): string {
   const { declare, window, slide } = blockCode(cob, tv);
-  const acc: string[] = [];
-  for (let c = 0; c < cob; c++) acc.push(`let w${c} = wAt(o0 + ${c}, i, k);`);
-  for (let c = 0; c < cob; c++) for (let v = 0; v < tv; v++) acc.push(`a${c}_${v} += w${c} * x${v};`);
+  const macs = (w: (c: number) => string) => {
+    const lines: string[] = [];
+    for (let c = 0; c < cob; c++) lines.push(`let w${c} = ${w(c)};`);
+    for (let c = 0; c < cob; c++) for (let v = 0; v < tv; v++) lines.push(`a${c}_${v} += w${c} * x${v};`);
+    return lines;
+  };
+  let taps: string;
+  if (!subgroups) {
+    taps = [
+      'for (var k = 0; k < u.taps; k++) {',
+      ...macs((c) => `wAt(o0 + ${c}, i, k)`).map((l) => `  ${l}`),
+      '  let next = xAt(xRow, s + k + TW);',
+      `  ${slide}`,
+      '}',
+    ].join('\n    ');
+  } else {
+    // Taps past the kernel's end get weight 0 (wAt's guard on k), so the loop may round up to 4.
+    const body: string[] = [];
+    for (let c = 0; c < cob; c++) body.push(`let l${c} = select(0.0, wAt(o0 + ${c}, i, min(k + lane, u.taps - 1)), k + lane < u.taps);`);
+    for (let j = 0; j < 4; j++) {
+      body.push('{');
+      body.push(...macs((c) => `subgroupBroadcast(l${c}, ${j}u)`).map((l) => `  ${l}`));
+      body.push(`  let next = xAt(xRow, s + k + ${j} + TW);`);
+      body.push(`  ${slide}`);
+      body.push('}');
+    }
+    taps = ['for (var k = 0; k < u.taps; k += 4) {', ...body.map((l) => `  ${l}`), '}'].join('\n    ');
+  }
   const store: string[] = [];
   for (let c = 0; c < cob; c++) {
     store.push(`let b${c} = select(0.0, bias[min(o0 + ${c}, u.outC - 1)], u.hasBias != 0u && o0 + ${c} < u.outC);`);
-    for (let v = 0; v < tv; v++) for (let l = 0; l < 4; l++) store.push(`put(outBase, o0 + ${c}, t0 + ${4 * v + l}, b${c}, a${c}_${v}.${LANES[l]});`);
+    for (let v = 0; v < tv; v++) for (let l = 0; l < 4; l++) store.push(`put(live, outBase, o0 + ${c}, t0 + ${4 * v + l}, b${c}, a${c}_${v}.${LANES[l]});`);
   }
-  return fill(forwardTemplate, { TW: 4 * tv, COB: cob, DECLARE: declare, WINDOW: window, ACCUMULATE: acc.join('\n      '), SLIDE: slide, STORE: store.join('\n  ') });
+  const enable = subgroups ? 'enable subgroups;\n' : '';
+  const laneDecl = subgroups ? `\n  let lane = i32(subgroupLane % 4u);` : '';
+  return fill(forwardTemplate, { BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '', ENABLE: enable, TW: 4 * tv, COB: cob, DECLARE: declare + laneDecl, WINDOW: window, TAPS: taps, STORE: store.join('\n  ') });
 }
 
 function backwardWeightCode(cob: number, kv: number): string {
@@ -124,11 +151,14 @@ function correlate(ctx: GpuContext, c: Correlation): GpuStorage {
   const tv = Math.min(4, Math.max(2, 8 / cob));
   const tBlocks = Math.ceil(c.outW / (4 * tv));
   const oBlocks = Math.ceil(c.outC / cob);
-  const total = c.batch * c.rows * oBlocks * tBlocks;
+  const total = c.batch * c.rows * tBlocks;
   const out = ctx.allocUninit(c.batch * c.outC * c.rows * c.outW);
+  const [gx, gy, gz] = ctx.grid(total, WORKGROUP_SIZE);
+  if (gz !== 1) throw new Error(`conv rows: ${total} invocations per channel block exceed a two-dimensional grid`);
+  const subgroups = ctx.hasSubgroups;
   ctx.dispatch({
-    key: `conv_rows_forward_${cob}x${tv}`,
-    code: cached(`f${cob}x${tv}`, () => forwardCode(cob, tv)),
+    key: `conv_rows_forward_${cob}x${tv}${subgroups ? '_subgroups' : ''}`,
+    code: cached(`f${cob}x${tv}${subgroups}`, () => forwardCode(cob, tv, subgroups)),
     inputs: [c.x, c.weight, c.bias ?? c.weight],
     outputs: [out],
     uniforms: [
@@ -137,7 +167,7 @@ function correlate(ctx: GpuContext, c: Correlation): GpuStorage {
       u32(c.bias ? 1 : 0),
       u32(c.relu ? 1 : 0),
     ],
-    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+    workgroups: [gx, gy, oBlocks],
   });
   return out;
 }

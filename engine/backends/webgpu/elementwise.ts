@@ -72,6 +72,11 @@ export function permute(ctx: GpuContext, x: GpuStorage, shape: readonly number[]
   const outShape = perm.map((p) => shape[p]);
   const merged = mergeDims(outShape, [perm.map((p) => inStrides[p])]);
   const out = ctx.allocUninit(x.length);
+  if (merged.shape.length === 0 || (merged.shape.length === 1 && merged.strides[0][0] === 1)) {
+    // Only size-1 dimensions move (e.g. [N, C, 1, W] -> [N, 1, C, W]): the layout is unchanged.
+    ctx.copyInto(out, x);
+    return out;
+  }
   ctx.dispatch({
     key: 'permute',
     code: permuteWgsl,

@@ -70,7 +70,8 @@ export async function initWebGPU(opts: InitWebGPUOptions = {}): Promise<WebGpuIn
   if (!adapter) throw new Error(`WebGPU is present but no GPU adapter was granted (requestAdapter returned null; the GPU may be blocklisted or disabled). ${HOW_TO_LAUNCH}`);
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
-  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  // Timestamps for kernel profiling; subgroups for kernels that share loads across lanes.
+  const requiredFeatures = (['timestamp-query', 'subgroups'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({ requiredLimits, requiredFeatures });

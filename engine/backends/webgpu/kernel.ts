@@ -38,10 +38,14 @@ export interface KernelDispatch {
 export interface GpuContext {
   readonly device: GPUDevice;
   readonly limits: GPUSupportedLimits;
+  /** Kernels may use WGSL subgroup operations (the device has the 'subgroups' feature). */
+  readonly hasSubgroups: boolean;
   /** Zero-filled storage of `length` float32 elements, from the pool when possible. */
   alloc(length: number): GpuStorage;
   /** Storage with undefined contents, for outputs a kernel writes completely (skips the clear). */
   allocUninit(length: number): GpuStorage;
+  /** Records a buffer copy dst <- src (same length) in the current encoder. */
+  copyInto(dst: GpuStorage, src: GpuStorage): void;
   /** Returns a storage to the pool (for temporaries a kernel file allocates and no longer needs). */
   release(storage: GpuStorage): void;
   /** Records one compute pass into the current command encoder (no submit). */

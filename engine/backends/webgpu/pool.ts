@@ -10,6 +10,7 @@ import type { Pool2dParams } from '../../backend.ts';
 import type { GpuContext, GpuStorage, UniformValue } from './kernel.ts';
 import maxForwardSource from '../../../shaders/maxpool2d_forward.wgsl?raw';
 import maxBackwardSource from '../../../shaders/maxpool2d_backward.wgsl?raw';
+import maxBackwardScatterSource from '../../../shaders/maxpool2d_backward_scatter.wgsl?raw';
 import avgForwardSource from '../../../shaders/avgpool2d_forward.wgsl?raw';
 import avgBackwardSource from '../../../shaders/avgpool2d_backward.wgsl?raw';
 
@@ -38,6 +39,20 @@ export function maxPool2dBackward(ctx: GpuContext, gradOut: GpuStorage, argmax: 
   checkLength('maxPool2dBackward', 'gradOut', gradOut, outputSize(p), 'batch*channels*outH*outW');
   checkLength('maxPool2dBackward', 'argmax', argmax, outputSize(p), 'batch*channels*outH*outW');
   const total = inputSize(p);
+  if (p.strideH >= p.kH && p.strideW >= p.kW) {
+    // Windows do not overlap: write each window's gradient to its winner in a zeroed buffer.
+    const outCount = outputSize(p);
+    const gradInput = ctx.alloc(total);
+    ctx.dispatch({
+      key: 'maxpool2d_backward_scatter',
+      code: maxBackwardScatterSource,
+      inputs: [gradOut, argmax],
+      outputs: [gradInput],
+      uniforms: [{ u32: outCount }, { u32: p.outH * p.outW }, { u32: p.inH * p.inW }],
+      workgroups: ctx.grid(outCount, 64),
+    });
+    return gradInput;
+  }
   const gradInput = ctx.allocUninit(total);
   ctx.dispatch({
     key: 'maxpool2d_backward',

@@ -1,0 +1,31 @@
+// Gradient of max pooling when windows do not overlap (stride >= kernel): every input element
+// is in at most one window, so each window's gradient can be written straight to its winner,
+// into a zero-filled gradInput, without atomics and without a gather over windows.
+//   gradOut   [planes, outH, outW]
+//   argmax    [planes, outH, outW]   flat index ih * W + iw of each window's winner (a float)
+//   gradInput [planes, H, W]         zero-filled by the host; only winners are written
+// Each invocation owns one window: two loads and one store.
+// Launch: planes * outH * outW invocations in workgroups of 64, folded into up to three grid
+// dimensions.
+
+struct Params {
+  total: u32,     // planes * outH * outW
+  outPlane: u32,  // outH * outW
+  inPlane: u32,   // H * W
+}
+
+@group(0) @binding(0) var<storage, read> gradOut: array<f32>;
+@group(0) @binding(1) var<storage, read> argmax: array<f32>;
+@group(0) @binding(2) var<storage, read_write> gradInput: array<f32>;
+@group(0) @binding(3) var<uniform> u: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let rowLen = nwg.x * 64u;
+  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  if (flat >= u.total) {
+    return;
+  }
+  let plane = flat / u.outPlane;
+  gradInput[plane * u.inPlane + u32(argmax[flat])] = gradOut[flat];
+}
