@@ -9,11 +9,19 @@
 // forward's blocking with the roles of t and k exchanged). The tiles with i = 0 and k0 = 0 also
 // sum the gradient itself over the chunk: the bias's partial gradient, at no extra load.
 // Pass 2 (sum_leading.wgsl) sums the chunks.
+//
+// With subgroups (the host generates that variant), the gradient values, which the invocations
+// of a tile group share (same chunk, input channel and channel block; the tap block varies
+// fastest and the host pads the tap blocks to a multiple of 4), are fetched four positions at a
+// time: lane j of each aligned group of 4 lanes loads position t + j and subgroupShuffle hands it
+// to the other three, a quarter of the gradient loads. Invocations past the end compute a copy
+// and store nothing, so every lane reaches the shuffles.
 //   gradOut [N, outC, R, outW];  x [N, inC, R, inW]
 //   partial [chunks, outC * inC * K + outC]   (weights, then bias)
 // Launch (main): chunks * inC * ceil(outC / COB) * ceil(K / KB) invocations in workgroups of 64,
 // the tap block fastest, folded into up to three grid dimensions.
 
+{{ENABLE}}
 struct Params {
   total: u32,
   rows: i32,         // R, rows per sample
@@ -44,30 +52,28 @@ fn xAt(row: i32, t: i32) -> f32 {
 }
 
 fn gAt(row: i32, o: i32, t: i32) -> f32 {
-  let v = gradOut[row + min(o, u.outC - 1) * u.rows * u.outW + t];
-  return select(0.0, v, o < u.outC);
+  let v = gradOut[row + min(o, u.outC - 1) * u.rows * u.outW + min(t, u.outW - 1)];
+  return select(0.0, v, o < u.outC && t < u.outW);
 }
 
-fn put(base: i32, o: i32, i: i32, k: i32, v: f32) {
-  if (o < u.outC && k < u.taps) {
+fn put(live: bool, base: i32, o: i32, i: i32, k: i32, v: f32) {
+  if (live && o < u.outC && k < u.taps) {
     partial[base + (o * u.inC + i) * u.taps + k] = v;
   }
 }
 
-fn putBias(base: i32, o: i32, v: f32) {
-  if (o < u.outC) {
+fn putBias(live: bool, base: i32, o: i32, v: f32) {
+  if (live && o < u.outC) {
     partial[base + u.numWeights + o] = v;
   }
 }
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>{{BUILTINS}}) {
   let rowLen = nwg.x * 64u;
   let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
-  if (flat >= u.total) {
-    return;
-  }
-  let id = i32(flat);
+  let live = flat < u.total;
+  let id = i32(min(flat, u.total - 1u));
   let kb = id % u.kBlocks;
   let ob = (id / u.kBlocks) % u.oBlocks;
   let i = (id / (u.kBlocks * u.oBlocks)) % u.inC;
@@ -85,11 +91,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let gRow = n * u.outC * gPlane + r * u.outW;
     let s = k0 - u.pad;
     {{WINDOW}}
-    for (var t = 0; t < u.outW; t++) {
-      {{ACCUMULATE}}
-      let next = xAt(xRow, s + t + KB);
-      {{SLIDE}}
-    }
+    {{POSITIONS}}
   }
   let base = chunk * (u.numWeights + u.outC);
   {{STORE}}

@@ -104,18 +104,54 @@ function forwardCode(cob: number, tv: number, subgroups: boolean): string {
   return fill(forwardTemplate, { BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '', ENABLE: enable, TW: 4 * tv, COB: cob, DECLARE: declare + laneDecl, WINDOW: window, TAPS: taps, STORE: store.join('\n  ') });
 }
 
-function backwardWeightCode(cob: number, kv: number): string {
+function backwardWeightCode(cob: number, kv: number, subgroups: boolean): string {
   const { declare, window, slide } = blockCode(cob, kv);
-  const acc: string[] = [];
-  for (let c = 0; c < cob; c++) acc.push(`let g${c} = gAt(gRow, o0 + ${c}, t);`);
-  for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) acc.push(`a${c}_${v} += g${c} * x${v};`);
-  for (let c = 0; c < cob; c++) acc.push(`b${c} += g${c};`);
+  const macs = (g: (c: number) => string) => {
+    const lines: string[] = [];
+    for (let c = 0; c < cob; c++) lines.push(`let g${c} = ${g(c)};`);
+    for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) lines.push(`a${c}_${v} += g${c} * x${v};`);
+    for (let c = 0; c < cob; c++) lines.push(`b${c} += g${c};`);
+    return lines;
+  };
+  let positions: string;
+  if (!subgroups) {
+    positions = [
+      'for (var t = 0; t < u.outW; t++) {',
+      ...macs((c) => `gAt(gRow, o0 + ${c}, t)`).map((l) => `  ${l}`),
+      '  let next = xAt(xRow, s + t + KB);',
+      `  ${slide}`,
+      '}',
+    ].join('\n    ');
+  } else {
+    // Positions past outW read gradient 0 (gAt's guard), so the loop may round up to 4.
+    const body: string[] = [];
+    for (let c = 0; c < cob; c++) body.push(`let l${c} = gAt(gRow, o0 + ${c}, t + lane);`);
+    for (let j = 0; j < 4; j++) {
+      body.push('{');
+      body.push(...macs((c) => `subgroupShuffle(l${c}, quad + ${j}u)`).map((l) => `  ${l}`));
+      body.push(`  let next = xAt(xRow, s + t + ${j} + KB);`);
+      body.push(`  ${slide}`);
+      body.push('}');
+    }
+    positions = ['for (var t = 0; t < u.outW; t += 4) {', ...body.map((l) => `  ${l}`), '}'].join('\n    ');
+  }
   const store: string[] = [];
-  for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) for (let l = 0; l < 4; l++) store.push(`put(base, o0 + ${c}, i, k0 + ${4 * v + l}, a${c}_${v}.${LANES[l]});`);
-  const storeBias = Array.from({ length: cob }, (_, c) => `putBias(base, o0 + ${c}, b${c});`).join('\n    ');
+  for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) for (let l = 0; l < 4; l++) store.push(`put(live, base, o0 + ${c}, i, k0 + ${4 * v + l}, a${c}_${v}.${LANES[l]});`);
+  const storeBias = Array.from({ length: cob }, (_, c) => `putBias(live, base, o0 + ${c}, b${c});`).join('\n    ');
   const declareBias = Array.from({ length: cob }, (_, c) => `var b${c} = 0.0;`).join('\n  ');
+  // The shuffles' source lanes share the chunk, which the uniformity analysis cannot see.
+  const enable = subgroups ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
+  const lanes = subgroups ? '\n  let lane = i32(subgroupLane % 4u);\n  let quad = subgroupLane & ~3u;' : '';
   return fill(backwardWeightTemplate, {
-    KB: 4 * kv, COB: cob, DECLARE: `${declare}\n  ${declareBias}`, WINDOW: window, ACCUMULATE: acc.join('\n      '), SLIDE: slide, STORE: store.join('\n  '), STORE_BIAS: storeBias,
+    ENABLE: enable,
+    BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '',
+    KB: 4 * kv,
+    COB: cob,
+    DECLARE: `${declare}\n  ${declareBias}${lanes}`,
+    WINDOW: window,
+    POSITIONS: positions,
+    STORE: store.join('\n  '),
+    STORE_BIAS: storeBias,
   });
 }
 
@@ -202,7 +238,10 @@ export function rowConvBackwardInput(ctx: GpuContext, r: RowConv, gradOut: GpuSt
 export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuStorage, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
   const cob = channelBlock(r.outC);
   const kv = Math.min(Math.ceil(r.taps / 4), cob >= 8 ? 2 : 4);
-  const kBlocks = Math.ceil(r.taps / (4 * kv));
+  // With subgroups, groups of 4 neighbouring invocations must share everything but the tap
+  // block, so the tap blocks are padded to a multiple of 4: worth it for long kernels only.
+  const subgroups = ctx.hasSubgroups && r.taps >= 16 * kv;
+  const kBlocks = subgroups ? Math.ceil(r.taps / (16 * kv)) * 4 : Math.ceil(r.taps / (4 * kv));
   const oBlocks = Math.ceil(r.outC / cob);
   const tiles = r.inC * oBlocks * kBlocks;
   const allRows = r.batch * r.rows;
@@ -215,8 +254,8 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
   const stride = numWeights + r.outC;
   const partial = ctx.allocUninit(chunks * stride);
   ctx.dispatch({
-    key: `conv_rows_backward_weight_${cob}x${kv}`,
-    code: cached(`w${cob}x${kv}`, () => backwardWeightCode(cob, kv)),
+    key: `conv_rows_backward_weight_${cob}x${kv}${subgroups ? '_subgroups' : ''}`,
+    code: cached(`w${cob}x${kv}${subgroups}`, () => backwardWeightCode(cob, kv, subgroups)),
     inputs: [gradOut, x],
     outputs: [partial],
     uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kBlocks, oBlocks, numWeights].map(i32)],
