@@ -18,7 +18,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from './args.ts';
-import { repoRoot, startBenchBrowser, type BenchBrowser } from '../../tests/bench/browser.ts';
+import { repoRoot } from './headless.ts';
+import { startBenchBrowser, type BenchBrowser } from '../../tests/bench/browser.ts';
 import { addResult, computeRatios, emptyReport, markdownTable, topKernels, type BenchReport, type MachineInfo } from '../../tests/bench/report.ts';
 import { ALL_PEERS, BROWSER_PEERS, type PeerConfig, type PeerName, type PeerResult } from '../../tests/bench/types.ts';
 

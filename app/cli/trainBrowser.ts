@@ -1,12 +1,12 @@
 /**
  * `--backend webgpu`: runs the training job in headless Chromium (Vite dev server on 127.0.0.1,
- * puppeteer with WebGPU enabled and a throwaway profile; tests/browser/harness.ts), feeding it
+ * puppeteer with WebGPU enabled and a throwaway profile; app/cli/headless.ts), feeding it
  * the files and keeping its checkpoint and outputs on disk here. The browser and the server are
  * closed by their handles whatever happens.
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBrowserHarness } from '../../tests/browser/harness.ts';
+import { startBrowserHarness } from './headless.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../sleep/train/checkpoint.ts';
 import type { TrainEvent } from '../../sleep/train/events.ts';
 import { NodeCheckpointStore } from '../../sleep/train/nodeCheckpointStore.ts';

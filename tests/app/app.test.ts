@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, withTimeout } from '../browser/harness.ts';
+import { CHROMIUM_ARGS, withTimeout } from '../../app/cli/headless.ts';
 import { buildAndPreview, repoRoot, type BuiltApp } from './builtApp.ts';
 import { startPhysionetStandIn, type StandIn } from './standIn.ts';
 

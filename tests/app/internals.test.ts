@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRunsFile } from '../../sleep/runs/file.ts';
-import { CHROMIUM_ARGS, withTimeout } from '../browser/harness.ts';
+import { CHROMIUM_ARGS, withTimeout } from '../../app/cli/headless.ts';
 import { buildAndPreview, type BuiltApp } from './builtApp.ts';
 import { SHOTS, attr, goStep, handle, inPage, setNumber, shot, text, waitFor } from './pageTools.ts';
 

@@ -4,7 +4,7 @@
  * Fails, never skips, when Chromium offers no WebGPU adapter.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startBrowserHarness, withTimeout, type BrowserHarness } from './harness.ts';
+import { startBrowserHarness, withTimeout, type BrowserHarness } from '../../app/cli/headless.ts';
 import type { Check } from '../../engine/selftest/check.ts';
 
 let h: BrowserHarness;

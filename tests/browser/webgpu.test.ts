@@ -4,7 +4,7 @@
  * and asserted here. Fails, never skips, when Chromium offers no WebGPU adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHarness, type BrowserHarness } from './harness.ts';
+import { startBrowserHarness, type BrowserHarness } from '../../app/cli/headless.ts';
 import type { HypnogradTestApi, SuiteReport } from './page.ts';
 import type { WebGpuInfo } from '../../engine/backends/webgpu/index.ts';
 

@@ -1,8 +1,9 @@
 /**
- * Headless-Chromium harness for browser suites: serves the repository with a Vite dev server on
- * 127.0.0.1 (random port; a secure context, so navigator.gpu exists), launches Chromium with
- * WebGPU enabled and a throwaway profile, and opens a page. Every wait is bounded; `close()`
- * shuts the browser, the server and the profile by their handles and is safe to call twice.
+ * Headless Chromium with WebGPU, for the command-line tools (train --backend webgpu, bench) and
+ * the browser test suites: serves the repository with a Vite dev server on 127.0.0.1 (random
+ * port; a secure context, so navigator.gpu exists), launches Chromium with a throwaway profile,
+ * and opens pages. Every wait is bounded; `close()` shuts the browser, the server and the
+ * profile by their handles and is safe to call twice.
  *
  *   const h = await startBrowserHarness({ page: '/tests/browser/index.html' });
  *   try { ... await h.evaluate(() => ..., 60_000) ... } finally { await h.close(); }
@@ -13,10 +14,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+/** WebGPU on, and nothing that would reach out to the network (this machine has none). */
 export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
@@ -28,28 +30,6 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-export interface HarnessOptions {
-  /** Path of the page on the dev server, e.g. '/tests/browser/index.html'. */
-  page: string;
-  /** A global the page sets to true once it is ready (waited for, bounded). */
-  readyFlag?: string;
-  /** Bound on startup steps and on each CDP call (ms). */
-  timeoutMs?: number;
-  /** Extra Chromium arguments. */
-  args?: string[];
-}
-
-export interface BrowserHarness {
-  readonly browser: Browser;
-  readonly page: Page;
-  readonly baseUrl: string;
-  /** Console errors and uncaught page errors seen so far (for failure messages). */
-  readonly pageErrors: string[];
-  /** page.evaluate with a deadline: rejects (naming `what`) instead of hanging. */
-  evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, timeoutMs: number, ...args: A): Promise<Awaited<T>>;
-  close(): Promise<void>;
-}
-
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -58,7 +38,26 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
-export async function startBrowserHarness(opts: HarnessOptions): Promise<BrowserHarness> {
+export interface HeadlessOptions {
+  /** Bound on startup steps (ms). */
+  timeoutMs?: number;
+  /** Bound on each DevTools protocol call (ms); long page.evaluate calls need a large one. */
+  protocolTimeoutMs?: number;
+  /** Extra Chromium arguments. */
+  args?: string[];
+  /** Vite server settings merged over the defaults (e.g. response headers, a pre-bundle list). */
+  server?: Partial<NonNullable<InlineConfig['server']>>;
+  cacheDir?: string;
+  optimizeDeps?: InlineConfig['optimizeDeps'];
+}
+
+export interface HeadlessSession {
+  readonly browser: Browser;
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startHeadless(opts: HeadlessOptions = {}): Promise<HeadlessSession> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   let server: ViteDevServer | null = null;
   let browser: Browser | null = null;
@@ -80,9 +79,10 @@ export async function startBrowserHarness(opts: HarnessOptions): Promise<Browser
       configFile: false,
       logLevel: 'error',
       clearScreen: false,
-      server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-      // The engine has no dependencies to pre-bundle; discovery would reload the page mid-test.
-      optimizeDeps: { noDiscovery: true, include: [] },
+      cacheDir: opts.cacheDir,
+      server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null, ...opts.server },
+      // The engine has no dependencies to pre-bundle; discovery would reload the page mid-run.
+      optimizeDeps: opts.optimizeDeps ?? { noDiscovery: true, include: [] },
     });
     await withTimeout(server.listen(), timeoutMs, 'starting the Vite dev server');
     const address = server.httpServer?.address() as AddressInfo | null;
@@ -96,19 +96,49 @@ export async function startBrowserHarness(opts: HarnessOptions): Promise<Browser
         executablePath,
         headless: true,
         args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, ...(opts.args ?? [])],
-        protocolTimeout: Math.max(timeoutMs, 180_000),
+        protocolTimeout: opts.protocolTimeoutMs ?? Math.max(timeoutMs, 180_000),
         timeout: timeoutMs,
       }),
       timeoutMs,
       `launching Chromium (${executablePath}; set PUPPETEER_EXECUTABLE_PATH to use another)`,
     );
-    const page = await browser.newPage();
+    return { browser, baseUrl, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export interface HarnessOptions extends HeadlessOptions {
+  /** Path of the page on the dev server, e.g. '/tests/browser/index.html'. */
+  page: string;
+  /** A global the page sets to true once it is ready (waited for, bounded). */
+  readyFlag?: string;
+}
+
+export interface BrowserHarness {
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly baseUrl: string;
+  /** Console errors and uncaught page errors seen so far (for failure messages). */
+  readonly pageErrors: string[];
+  /** page.evaluate with a deadline: rejects (naming `what`) instead of hanging. */
+  evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, timeoutMs: number, ...args: A): Promise<Awaited<T>>;
+  close(): Promise<void>;
+}
+
+/** One headless session with one page opened on `opts.page`. */
+export async function startBrowserHarness(opts: HarnessOptions): Promise<BrowserHarness> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const session = await startHeadless(opts);
+  try {
+    const page = await session.browser.newPage();
     const pageErrors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
     });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(baseUrl + opts.page, { timeout: timeoutMs, waitUntil: 'load' });
+    await page.goto(session.baseUrl + opts.page, { timeout: timeoutMs, waitUntil: 'load' });
     if (opts.readyFlag) {
       const flag = opts.readyFlag;
       try {
@@ -117,17 +147,16 @@ export async function startBrowserHarness(opts: HarnessOptions): Promise<Browser
         throw new Error(`page ${opts.page} never set ${flag}: ${(err as Error).message}${pageErrors.length ? `; page errors: ${pageErrors.join(' | ')}` : ''}`);
       }
     }
-    const b = browser;
     return {
-      browser: b,
+      browser: session.browser,
       page,
-      baseUrl,
+      baseUrl: session.baseUrl,
       pageErrors,
       evaluate: (fn, ms, ...args) => withTimeout(page.evaluate(fn as never, ...(args as unknown as never[])), ms, 'page.evaluate') as never,
-      close,
+      close: session.close,
     };
   } catch (err) {
-    await close();
+    await session.close();
     throw err;
   }
 }
