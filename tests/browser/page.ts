@@ -6,6 +6,7 @@ import '../../engine/index.ts';
 import { initWebGPU, type WebGpuInfo } from '../../engine/backends/webgpu/index.ts';
 import { runSelftest, type Check } from '../../engine/selftest/index.ts';
 import { runFixtureSuite } from './fixtureSuite.ts';
+import { runChambonTorchSuite } from './chambonTorchSuite.ts';
 
 export interface SuiteReport {
   checks: Check[];
@@ -36,7 +37,7 @@ async function run(suite: string): Promise<SuiteReport> {
   // Idempotent; a missing adapter fails every suite with initWebGPU's explanation.
   await initWebGPU();
   const t0 = performance.now();
-  const checks = suite === 'fixtures' ? await runFixtureSuite() : await runSelftest(suite);
+  const checks = suite === 'fixtures' ? await runFixtureSuite() : suite === 'chambonTorch' ? await runChambonTorchSuite() : await runSelftest(suite);
   return { checks, ms: performance.now() - t0 };
 }
 

@@ -66,6 +66,11 @@ describe('WebGPU backend in headless Chromium', () => {
     await runSuite('training', 110_000);
   });
 
+  it('trains the Chambon sleep stager from PyTorch\'s weights with PyTorch\'s per-step losses (Adam, SGD momentum, batch norm)', async () => {
+    const report = await runSuite('chambonTorch', 110_000);
+    expect(report.checks.length).toBe(3);
+  });
+
   it('draws dropout masks identical to the CPU, seed for seed', async () => {
     await runSuite('dropout');
   });
