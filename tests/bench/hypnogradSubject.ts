@@ -4,6 +4,7 @@ import { crossEntropy } from '../../engine/ops/loss.ts';
 import { SleepStagerChambon2018 } from '../../sleep/model/index.ts';
 import { CLASS_WEIGHTS, N_CHANNELS, N_TIMES, syntheticLabels, syntheticWindows } from './data.ts';
 import type { BenchSubject } from './measure.ts';
+import type { KernelProfile } from './types.ts';
 
 export async function createHypnogradSubject(device: DeviceName): Promise<BenchSubject> {
   const notes: string[] = [];
@@ -13,7 +14,6 @@ export async function createHypnogradSubject(device: DeviceName): Promise<BenchS
     webgpu = await import('../../engine/backends/webgpu/index.ts');
     const info = await webgpu.initWebGPU();
     adapter = `${info.vendor} ${info.architecture} ${info.description}`.trim();
-    notes.push("hypnograd's WebGPU backend exposes dispatch/submit counters but no per-kernel timing of its own; kernel times come from the page's timestamp instrumentation");
   }
   manualSeed(0);
   // Initialised on the CPU (PyTorch's init order), then moved.
@@ -58,18 +58,31 @@ export async function createHypnogradSubject(device: DeviceName): Promise<BenchS
     },
     async evalForward() {
       model.eval();
-      const logits = noGrad(() => model.forward(xEval!));
+      // tidy frees the forward's intermediates (back to the buffer pool) as soon as it returns.
+      const logits = noGrad(() => tidy(() => model.forward(xEval!)));
       model.train();
       await logits.data();
       logits.dispose();
     },
     engineCounters: webgpu ? () => webgpu!.webgpuStats() : undefined,
     markEngineCounters: webgpu ? () => webgpu!.markWebGpuStats() : undefined,
+    ownProfiler: webgpu && webgpu.webgpuInfo()?.timestampQuery ? ownProfiler(webgpu) : undefined,
     backendInfo: () => ({ device, adapter: adapter || null, dtype: device === 'cpu' ? 'float64' : 'float32' }),
     dispose() {
       x?.dispose();
       y?.dispose();
       xEval?.dispose();
+    },
+  };
+}
+
+/** hypnograd's own kernel timing, as the bench's KernelProfile (kernels by pipeline key). */
+function ownProfiler(webgpu: typeof import('../../engine/backends/webgpu/index.ts')): NonNullable<BenchSubject['ownProfiler']> {
+  return {
+    start: () => webgpu.startWebGpuProfile(),
+    async stop(): Promise<KernelProfile> {
+      const p = await webgpu.stopWebGpuProfile();
+      return { totalMs: p.totalMs, passes: p.dispatches, kernels: p.kernels.map((k) => ({ name: k.kernel, calls: k.calls, totalMs: k.totalMs })) };
     },
   };
 }

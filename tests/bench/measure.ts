@@ -21,6 +21,11 @@ export interface BenchSubject {
   /** The engine's own dispatch/submit counters (hypnograd), for a cross-check. */
   engineCounters?(): { dispatches: number; submits: number };
   markEngineCounters?(): void;
+  /**
+   * The library's own per-kernel GPU timing (hypnograd: startWebGpuProfile), used for the
+   * profiled step instead of the page's pass wrapper when present.
+   */
+  ownProfiler?: { start(): void; stop(): Promise<KernelProfile> };
   /** Runs around the profiled step (TF.js: one dispatch per pass). */
   beforeProfile?(): void;
   afterProfile?(): void;
@@ -138,21 +143,27 @@ export async function measure(subject: BenchSubject, cfg: PeerConfig): Promise<P
     kernelTimingNote = 'kernel profiling not asked for (--no-profile)';
   } else {
     progress(cfg.peer, 'profiled step');
+    const own = subject.ownProfiler;
     subject.beforeProfile?.();
-    startKernelProfile();
+    if (own) own.start();
+    else startKernelProfile();
+    let profile: KernelProfile;
+    let untimedPasses = 0;
     try {
       await subject.trainStep(true);
     } finally {
       subject.afterProfile?.();
+      if (own) profile = await own.stop();
+      else ({ profile, untimedPasses } = await stopKernelProfile());
     }
-    const { profile, untimedPasses } = await stopKernelProfile();
     if (profile.passes === 0) {
       kernelTimingNote = 'the device has no timestamp-query feature: no per-kernel GPU time';
     } else {
       gpuKernelTime = profile;
-      kernelTimingNote =
-        'timestamps written around every compute pass of one training step by the bench page (not by the library)' +
-        (untimedPasses ? `; ${untimedPasses} passes carried their own timestamps and are not counted` : '');
+      kernelTimingNote = own
+        ? "the library's own profiler: timestamps around every dispatch of one training step"
+        : 'timestamps written around every compute pass of one training step by the bench page (not by the library)' +
+          (untimedPasses ? `; ${untimedPasses} passes carried their own timestamps and are not counted` : '');
     }
   }
 
