@@ -128,6 +128,8 @@ export interface Backend {
   conv2dBackwardWeight(gradOut: Storage, x: Storage, p: Conv2dParams): Storage;
   /** Both parameter gradients in one pass over gradOut: the weight's, and the bias's (gradOut summed over N, outH, outW). */
   conv2dBackwardWeightBias?(gradOut: Storage, x: Storage, p: Conv2dParams): { weight: Storage; bias: Storage };
+  /** max(conv2d(x, weight, bias), 0) in one kernel where the backend has one (else conv2d, then unary relu). */
+  conv2dRelu?(x: Storage, weight: Storage, bias: Storage | null, p: Conv2dParams): Storage;
 
   /** argmax holds, per output, the flat index (h * inW + w) of the winner within its input plane. */
   maxPool2d(x: Storage, p: Pool2dParams): { out: Storage; argmax: Storage };

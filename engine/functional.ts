@@ -11,5 +11,5 @@ export { nllLoss, crossEntropy, mseLoss } from './ops/loss.ts';
 export type { Reduction, ClassTargets, NllLossOptions, CrossEntropyOptions, MseLossOptions } from './ops/loss.ts';
 export { dropout } from './ops/dropout.ts';
 export type { DropoutOptions } from './ops/dropout.ts';
-export { conv1d, conv2d } from './ops/conv.ts';
+export { conv1d, conv2d, conv2dRelu } from './ops/conv.ts';
 export { maxPool1d, maxPool2d, avgPool2d } from './ops/pool.ts';

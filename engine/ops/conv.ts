@@ -6,6 +6,10 @@
  * in w and in b, so d/dx scatters gradOut back through the same taps (conv2dBackwardInput),
  * d/dw correlates gradOut with the input each tap saw (conv2dBackwardWeight), and d/db sums
  * gradOut over every position the bias was added to.
+ *
+ * With `activation: 'relu'` (or conv2dRelu) the output is max(y, 0) from one kernel where the
+ * backend fuses them; its gradient is gradOut masked by out > 0 (out > 0 exactly where y > 0),
+ * then the convolution's backward as above.
  */
 import type { Conv2dParams } from '../backend.ts';
 import { record } from '../autograd.ts';
@@ -21,6 +25,8 @@ export interface Conv2dOptions {
   padding?: ConvPadding;
   dilation?: Size2;
   groups?: number;
+  /** 'relu': max(conv2d(...), 0), fused into the convolution's kernel where the backend can. */
+  activation?: 'relu';
 }
 
 export type Size1 = number | readonly [number];
@@ -30,6 +36,7 @@ export interface Conv1dOptions {
   padding?: Size1 | 'same' | 'valid';
   dilation?: Size1;
   groups?: number;
+  activation?: 'relu';
 }
 
 /**
@@ -45,11 +52,23 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const stride = pair(op, 'stride', opts.stride ?? 1, 1);
   const dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
   const padding = resolvePadding(op, opts.padding ?? 0, kernel, stride, dilation);
+  const relu = activationIsRelu(op, opts.activation);
   if (x.ndim === 3) {
-    const out = convCore(op, x.reshape([1, ...x.shape]), x, weight, bias, stride, padding, dilation, opts.groups ?? 1, 2);
+    const out = convCore(op, x.reshape([1, ...x.shape]), x, weight, bias, stride, padding, dilation, opts.groups ?? 1, 2, relu);
     return out.reshape(out.shape.slice(1));
   }
-  return convCore(op, x, x, weight, bias, stride, padding, dilation, opts.groups ?? 1, 2);
+  return convCore(op, x, x, weight, bias, stride, padding, dilation, opts.groups ?? 1, 2, relu);
+}
+
+/** relu(conv2d(x, weight, bias, opts)) as one op: conv2d with `activation: 'relu'`. */
+export function conv2dRelu(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Omit<Conv2dOptions, 'activation'> = {}): Tensor {
+  return conv2d(x, weight, bias, { ...opts, activation: 'relu' });
+}
+
+function activationIsRelu(op: string, activation: unknown): boolean {
+  if (activation === undefined) return false;
+  if (activation !== 'relu') throw new Error(`${op}: activation must be 'relu' or absent, got ${JSON.stringify(activation)}`);
+  return true;
 }
 
 /**
@@ -73,7 +92,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const padding = resolvePadding(op, typeof p === 'string' ? p : [0, single('padding', p)], [1, k], stride, dilation);
   const x4 = x.ndim === 3 ? x.reshape([x.shape[0], x.shape[1], 1, x.shape[2]]) : x.reshape([1, x.shape[0], 1, x.shape[1]]);
   const w4 = weight.reshape([weight.shape[0], weight.shape[1], 1, k]);
-  const out = convCore(op, x4, x, w4, bias, stride, padding, dilation, groups, 1);
+  const out = convCore(op, x4, x, w4, bias, stride, padding, dilation, groups, 1, activationIsRelu(op, opts.activation));
   const [n, c, , l] = out.shape;
   return out.reshape(x.ndim === 3 ? [n, c, l] : [c, l]);
 }
@@ -128,6 +147,7 @@ function convCore(
   dilation: [number, number],
   groups: number,
   spatialRank: 1 | 2,
+  relu = false,
 ): Tensor {
   const [batch, inChannels, inH, inW] = x.shape;
   const [outChannels, , kH, kW] = weight.shape;
@@ -158,13 +178,24 @@ function convCore(
     outW: convOutLength(inW, kW, stride[1], padding[1], dilation[1]),
   };
   const b = x.backend;
-  const out = fromStorage(b.conv2d(x.storage, weight.storage, bias ? bias.storage : null, p), [batch, outChannels, p.outH, p.outW], b);
+  const shape = [batch, outChannels, p.outH, p.outW];
+  const biasStorage = bias ? bias.storage : null;
+  let out: Tensor;
+  if (!relu) out = fromStorage(b.conv2d(x.storage, weight.storage, biasStorage, p), shape, b);
+  else if (b.conv2dRelu) out = fromStorage(b.conv2dRelu(x.storage, weight.storage, biasStorage, p), shape, b);
+  else {
+    const linear = b.conv2d(x.storage, weight.storage, biasStorage, p);
+    out = fromStorage(b.unary('relu', linear, 0), shape, b);
+    b.release(linear);
+  }
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(
-    op,
+    relu ? (op === 'conv1d' ? 'conv1dRelu' : 'conv2dRelu') : op,
     inputs,
     out,
-    (g) => {
+    (gradOut) => {
+      // relu'(y) is 1 where y > 0, which is where out > 0 (0 at 0, as PyTorch).
+      const g = relu ? fromStorage(b.unaryBackward('relu', gradOut.storage, out.storage, 0), shape, b) : gradOut;
       const gradX = x.requiresGrad ? fromStorage(b.conv2dBackwardInput(g.storage, weight.storage, p), x.shape, b) : null;
       // One pass over gradOut for both parameter gradients where the backend fuses them.
       if (weight.requiresGrad && bias?.requiresGrad && b.conv2dBackwardWeightBias) {
@@ -177,6 +208,6 @@ function convCore(
         bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
       ];
     },
-    [x, weight],
+    relu ? [x, weight, out] : [x, weight],
   );
 }

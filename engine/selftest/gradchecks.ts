@@ -37,6 +37,8 @@ export const GRADCHECK_CASES: GradcheckCase[] = [
     fn: (x, t, w) => F.crossEntropy(x, t, { weight: w }),
   },
   { name: 'conv2d', inputs: [n([1, 2, 2, 5]), n([2, 2, 2, 2]), n([2])], fn: (x, w, b) => F.conv2d(x, w, b, { padding: [0, 1] }) },
+  { name: 'conv2d + relu fused (row path)', inputs: [n([1, 2, 2, 7]), n([3, 2, 1, 3]), n([3])], fn: (x, w, b) => F.conv2dRelu(x, w, b, { padding: [0, 1] }) },
+  { name: 'conv2d + relu (general path)', inputs: [n([1, 2, 4, 5]), n([2, 2, 2, 2]), n([2])], fn: (x, w, b) => F.conv2d(x, w, b, { stride: 2, padding: 1, activation: 'relu' }) },
   { name: 'maxPool2d', inputs: [away([1, 1, 2, 6])], fn: (x) => F.maxPool2d(x, [1, 3]) },
   { name: 'avgPool2d', inputs: [n([1, 1, 4, 4])], fn: (x) => F.avgPool2d(x, 2) },
 ];

@@ -24,7 +24,7 @@
  * braindecode >= 0.8 renamed `fc` to `final_layer`; `BRAINDECODE_KEY_ALIASES` maps those keys on
  * import.
  */
-import { nn, type DeviceName, type Generator, type Tensor } from '../../engine/index.ts';
+import { F, nn, type DeviceName, type Generator, type Tensor } from '../../engine/index.ts';
 import { convOutLength, poolOutLength } from '../../engine/ops/spatial.ts';
 
 /**
@@ -58,6 +58,12 @@ export interface ChambonOptions {
   /** BatchNorm2d after each temporal convolution (braindecode's apply_batch_norm). */
   batchNorm?: boolean;
   rounding?: ChambonRounding;
+  /**
+   * Run each Conv2d of feature_extractor followed (past Identity slots) by its ReLU as one fused
+   * op (F.conv2d with activation 'relu'; default true). The modules and state-dict keys are the
+   * same either way; only the recorded graph differs (conv2dRelu in place of conv2d + relu).
+   */
+  fuseActivations?: boolean;
   /** Initialisation draws from this generator (default: the global one), in PyTorch's order. */
   generator?: Generator;
   device?: DeviceName;
@@ -144,11 +150,14 @@ export class SleepStagerChambon2018 extends nn.Module {
   readonly spatialConv: nn.Conv2d | null;
   readonly featureExtractor: nn.Sequential;
   readonly fc: nn.Sequential;
+  /** See ChambonOptions.fuseActivations. */
+  fuseActivations: boolean;
 
   constructor(opts: ChambonOptions = {}) {
     super();
     const c = chambonConfig(opts);
     this.config = c;
+    this.fuseActivations = opts.fuseActivations ?? true;
     const init = { generator: opts.generator, device: opts.device };
     // Registration order is braindecode's, so the initial draws and the state-dict order match.
     this.spatialConv = c.nChannels > 1 ? this.registerModule('spatial_conv', new nn.Conv2d(1, c.nChannels, [c.nChannels, 1], init)) : null;
@@ -182,7 +191,28 @@ export class SleepStagerChambon2018 extends nn.Module {
 
   /** Flattened features before the classifier, [N, nFeatures]. */
   features(x: Tensor): Tensor {
-    return this.featureExtractor.forward(this.spatial(x)).flatten(1);
+    const image = this.spatial(x);
+    return (this.fuseActivations ? this.fusedFeatureExtractor(image) : this.featureExtractor.forward(image)).flatten(1);
+  }
+
+  /** feature_extractor's forward with each Conv2d, Identity..., ReLU run as one conv2d + ReLU op. */
+  private fusedFeatureExtractor(x: Tensor): Tensor {
+    const layers = [...this.featureExtractor];
+    let h = x;
+    for (let i = 0; i < layers.length; i++) {
+      const m = layers[i];
+      if (m instanceof nn.Conv2d) {
+        let j = i + 1;
+        while (j < layers.length && layers[j] instanceof nn.Identity) j++;
+        if (j < layers.length && layers[j] instanceof nn.ReLU) {
+          h = F.conv2d(h, m.weight, m.bias, { ...m.conv, activation: 'relu' });
+          i = j;
+          continue;
+        }
+      }
+      h = m.forward(h);
+    }
+    return h;
   }
 
   override forward(x: Tensor): Tensor {

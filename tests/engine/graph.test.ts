@@ -22,11 +22,10 @@ describe('extractGraph on one Chambon training step', () => {
     expect(formatGraph(graph).map((l) => l.replace(/^\d+ /, ''))).toEqual([
       'conv2d [2,1,2,3000] [2,1,2,1] [2] -> [2,2,1,3000]', // spatial_conv
       'permute [2,2,1,3000] -> [2,1,2,3000]', // transpose(1, 2)
-      'conv2d [2,1,2,3000] [8,1,1,50] [8] -> [2,8,2,3001]', // feature_extractor.0 (1 is Identity: no op)
-      'relu [2,8,2,3001] -> [2,8,2,3001]',
+      // feature_extractor.0 and .2 as one op (1 is Identity: no op): the model fuses Conv2d + ReLU
+      'conv2dRelu [2,1,2,3000] [8,1,1,50] [8] -> [2,8,2,3001]',
       'maxPool2d [2,8,2,3001] -> [2,8,2,250]',
-      'conv2d [2,8,2,250] [8,8,1,50] [8] -> [2,8,2,251]',
-      'relu [2,8,2,251] -> [2,8,2,251]',
+      'conv2dRelu [2,8,2,250] [8,8,1,50] [8] -> [2,8,2,251]', // feature_extractor.4 + .6
       'maxPool2d [2,8,2,251] -> [2,8,2,20]',
       'reshape [2,8,2,20] -> [2,320]', // flatten(1)
       'dropout [2,320] -> [2,320]', // fc.0, train mode
@@ -58,10 +57,10 @@ describe('extractGraph on one Chambon training step', () => {
   it('maps each op to its source file and WGSL kernels', () => {
     expect(graph.ops[2]).toMatchObject({
       source: 'engine/ops/conv.ts',
-      forwardKernels: ['conv2d_forward.wgsl'],
-      backwardKernels: ['conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'],
+      forwardKernels: ['conv2d_forward.wgsl', 'unary.wgsl'],
+      backwardKernels: ['unary_backward.wgsl', 'conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'],
     });
-    expect(graph.ops[12]).toMatchObject({ source: 'engine/ops/loss.ts', forwardKernels: ['gather_class.wgsl'], backwardKernels: ['scatter_class.wgsl'] });
+    expect(graph.ops[10]).toMatchObject({ source: 'engine/ops/loss.ts', forwardKernels: ['gather_class.wgsl'], backwardKernels: ['scatter_class.wgsl'] });
     for (const op of graph.ops) expect(op.source, op.name).not.toBe('');
   });
 

@@ -11,6 +11,7 @@ import forwardSource from '../../../shaders/conv2d_forward.wgsl?raw';
 import backwardInputSource from '../../../shaders/conv2d_backward_input.wgsl?raw';
 import backwardWeightSource from '../../../shaders/conv2d_backward_weight.wgsl?raw';
 import { sum } from './reduce.ts';
+import { unary } from './elementwise.ts';
 import { rowConv, rowConvBackwardInput, rowConvBackwardWeight, rowConvForward } from './convRows.ts';
 
 /** Matches @workgroup_size in the three shaders. */
@@ -34,6 +35,22 @@ export function conv2d(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias:
     uniforms: [{ u32: total }, ...shapeUniforms(p), { u32: bias ? 1 : 0 }],
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
+  return out;
+}
+
+/** max(conv2d, 0): the row path applies the ReLU in its store; other shapes run conv2d, then unary relu. */
+export function conv2dRelu(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, p: Conv2dParams): GpuStorage {
+  const rows = rowConv(p);
+  if (rows) {
+    checkParams('conv2dRelu', p);
+    checkLength('conv2dRelu', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
+    checkLength('conv2dRelu', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
+    if (bias) checkLength('conv2dRelu', 'bias', bias, p.outChannels, 'outChannels');
+    return rowConvForward(ctx, rows, x, weight, bias, true);
+  }
+  const linear = conv2d(ctx, x, weight, bias, p);
+  const out = unary(ctx, 'relu', linear, 0);
+  ctx.release(linear);
   return out;
 }
 
