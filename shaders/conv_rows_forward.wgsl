@@ -20,6 +20,10 @@
 // subgroupBroadcast hands it to the others, a quarter of the weight loads. That needs uniform
 // control flow (no early return: invocations past the end compute a copy and store nothing) and
 // one output-channel block per workgroup (the grid's z). Subgroups have at least 4 lanes.
+// Inputs are shared too, within each quad of lanes (the host pads the t-blocks of a row to a
+// multiple of 4, so a quad holds 4 consecutive blocks of one row): the input a lane slides in
+// next is its right neighbour's current first input (subgroupShuffle), and the quad's last lane
+// gets its 4 from one load spread over the quad, a quarter of the input loads.
 // Launch: N * R * ceil(outW / TW) invocations in workgroups of 64 (t-block fastest, folded into
 // x and y) times ceil(outC / COB) in z.
 

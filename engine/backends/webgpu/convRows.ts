@@ -83,12 +83,16 @@ function forwardCode(cob: number, tv: number, subgroups: boolean): string {
     ].join('\n    ');
   } else {
     // Taps past the kernel's end get weight 0 (wAt's guard on k), so the loop may round up to 4.
+    // Inputs too are shared within each quad of lanes (4 consecutive blocks of one row): the
+    // input a lane slides in next is its right neighbour's current first one, and the quad's
+    // last lane takes its 4 from one load spread over the quad (a quarter of the input loads).
     const body: string[] = [];
     for (let c = 0; c < cob; c++) body.push(`let l${c} = select(0.0, wAt(o0 + ${c}, i, min(k + lane, u.taps - 1)), k + lane < u.taps);`);
+    body.push('let q = xAt(xRow, s + (4 - lane) * TW + k + lane);');
     for (let j = 0; j < 4; j++) {
       body.push('{');
       body.push(...macs((c) => `subgroupBroadcast(l${c}, ${j}u)`).map((l) => `  ${l}`));
-      body.push(`  let next = xAt(xRow, s + k + ${j} + TW);`);
+      body.push(`  let next = select(subgroupShuffle(x0.x, subgroupLane + 1u), subgroupShuffle(q, quad + ${j}u), lane == 3);`);
       body.push(`  ${slide}`);
       body.push('}');
     }
@@ -99,8 +103,9 @@ function forwardCode(cob: number, tv: number, subgroups: boolean): string {
     store.push(`let b${c} = select(0.0, bias[min(o0 + ${c}, u.outC - 1)], u.hasBias != 0u && o0 + ${c} < u.outC);`);
     for (let v = 0; v < tv; v++) for (let l = 0; l < 4; l++) store.push(`put(live, outBase, o0 + ${c}, t0 + ${4 * v + l}, b${c}, a${c}_${v}.${LANES[l]});`);
   }
-  const enable = subgroups ? 'enable subgroups;\n' : '';
-  const laneDecl = subgroups ? `\n  let lane = i32(subgroupLane % 4u);` : '';
+  // The shuffles' source lanes share the quad, which the uniformity analysis cannot see.
+  const enable = subgroups ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
+  const laneDecl = subgroups ? `\n  let lane = i32(subgroupLane % 4u);\n  let quad = subgroupLane & ~3u;` : '';
   return fill(forwardTemplate, { BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '', ENABLE: enable, TW: 4 * tv, COB: cob, DECLARE: declare + laneDecl, WINDOW: window, TAPS: taps, STORE: store.join('\n  ') });
 }
 
@@ -185,13 +190,14 @@ interface Correlation {
 function correlate(ctx: GpuContext, c: Correlation): GpuStorage {
   const cob = channelBlock(c.outC);
   const tv = Math.min(4, Math.max(2, 8 / cob));
-  const tBlocks = Math.ceil(c.outW / (4 * tv));
+  const subgroups = ctx.hasSubgroups;
+  // With subgroups, quads of lanes share inputs, so they must hold 4 blocks of one row.
+  const tBlocks = subgroups ? Math.ceil(c.outW / (16 * tv)) * 4 : Math.ceil(c.outW / (4 * tv));
   const oBlocks = Math.ceil(c.outC / cob);
   const total = c.batch * c.rows * tBlocks;
   const out = ctx.allocUninit(c.batch * c.outC * c.rows * c.outW);
   const [gx, gy, gz] = ctx.grid(total, WORKGROUP_SIZE);
   if (gz !== 1) throw new Error(`conv rows: ${total} invocations per channel block exceed a two-dimensional grid`);
-  const subgroups = ctx.hasSubgroups;
   ctx.dispatch({
     key: `conv_rows_forward_${cob}x${tv}${subgroups ? '_subgroups' : ''}`,
     code: cached(`f${cob}x${tv}${subgroups}`, () => forwardCode(cob, tv, subgroups)),

@@ -5,6 +5,7 @@ import type { GpuContext, GpuStorage } from './kernel.ts';
 import { f32, mergeDims, u32, u32Array } from './util.ts';
 import unaryWgsl from '../../../shaders/unary.wgsl?raw';
 import unaryBackwardWgsl from '../../../shaders/unary_backward.wgsl?raw';
+import reluBackwardVec4Wgsl from '../../../shaders/relu_backward_vec4.wgsl?raw';
 import binaryWgsl from '../../../shaders/binary.wgsl?raw';
 import permuteWgsl from '../../../shaders/permute.wgsl?raw';
 
@@ -29,6 +30,17 @@ export function unary(ctx: GpuContext, op: UnaryOp, x: GpuStorage, alpha: number
 export function unaryBackward(ctx: GpuContext, op: UnaryBackwardOp, grad: GpuStorage, x: GpuStorage, alpha: number): GpuStorage {
   if (grad.length !== x.length) throw new Error(`unaryBackward(${op}): gradient of ${grad.length} elements for an input of ${x.length}`);
   const out = ctx.allocUninit(x.length);
+  if (op === 'relu' && x.length % 4 === 0) {
+    ctx.dispatch({
+      key: 'relu_backward_vec4',
+      code: reluBackwardVec4Wgsl,
+      inputs: [grad, x],
+      outputs: [out],
+      uniforms: [u32(x.length / 4)],
+      workgroups: ctx.grid(x.length / 4, 256),
+    });
+    return out;
+  }
   ctx.dispatch({
     key: 'unary_backward',
     code: unaryBackwardWgsl,
