@@ -38,13 +38,58 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
-export interface HeadlessOptions {
-  /** Bound on startup steps (ms). */
+export interface ChromiumOptions {
+  /** Bound on the launch (ms). */
   timeoutMs?: number;
   /** Bound on each DevTools protocol call (ms); long page.evaluate calls need a large one. */
   protocolTimeoutMs?: number;
   /** Extra Chromium arguments. */
   args?: string[];
+}
+
+export interface ChromiumSession {
+  readonly browser: Browser;
+  /** Closes the browser (killed by its process handle if it will not close) and removes its profile. */
+  close(): Promise<void>;
+}
+
+/** Chromium with WebGPU and a fresh profile (PUPPETEER_EXECUTABLE_PATH, else Debian's /usr/bin/chromium). */
+export async function launchChromium(opts: ChromiumOptions = {}): Promise<ChromiumSession> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const profile = await mkdtemp(join(tmpdir(), 'hypnograd-chromium-'));
+  const executablePath = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+  let browser: Browser;
+  try {
+    browser = await withTimeout(
+      puppeteer.launch({
+        executablePath,
+        headless: true,
+        args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, ...(opts.args ?? [])],
+        protocolTimeout: opts.protocolTimeoutMs ?? Math.max(timeoutMs, 180_000),
+        timeout: timeoutMs,
+      }),
+      timeoutMs,
+      `launching Chromium (${executablePath}; set PUPPETEER_EXECUTABLE_PATH to use another)`,
+    );
+  } catch (err) {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
+  }
+  let closed = false;
+  return {
+    browser,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([withTimeout(browser.close(), 15_000, 'closing Chromium')]);
+      const proc = browser.process();
+      if (proc && proc.exitCode === null && !proc.killed) proc.kill('SIGKILL');
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HeadlessOptions extends ChromiumOptions {
   /** Vite server settings merged over the defaults (e.g. response headers, a pre-bundle list). */
   server?: Partial<NonNullable<InlineConfig['server']>>;
   cacheDir?: string;
@@ -60,18 +105,13 @@ export interface HeadlessSession {
 export async function startHeadless(opts: HeadlessOptions = {}): Promise<HeadlessSession> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   let server: ViteDevServer | null = null;
-  let browser: Browser | null = null;
-  let profile: string | null = null;
+  let chromium: ChromiumSession | null = null;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await Promise.allSettled([browser ? withTimeout(browser.close(), 15_000, 'closing Chromium') : null]);
-    // A browser that would not close is killed by its process handle.
-    const proc = browser?.process();
-    if (proc && proc.exitCode === null && !proc.killed) proc.kill('SIGKILL');
+    await chromium?.close();
     await Promise.allSettled([server ? withTimeout(server.close(), 15_000, 'closing the Vite server') : null]);
-    if (profile) await rm(profile, { recursive: true, force: true });
   };
   try {
     server = await createServer({
@@ -88,21 +128,8 @@ export async function startHeadless(opts: HeadlessOptions = {}): Promise<Headles
     const address = server.httpServer?.address() as AddressInfo | null;
     if (!address || typeof address === 'string') throw new Error('the Vite dev server has no TCP address');
     const baseUrl = `http://127.0.0.1:${address.port}`;
-
-    profile = await mkdtemp(join(tmpdir(), 'hypnograd-chromium-'));
-    const executablePath = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
-    browser = await withTimeout(
-      puppeteer.launch({
-        executablePath,
-        headless: true,
-        args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, ...(opts.args ?? [])],
-        protocolTimeout: opts.protocolTimeoutMs ?? Math.max(timeoutMs, 180_000),
-        timeout: timeoutMs,
-      }),
-      timeoutMs,
-      `launching Chromium (${executablePath}; set PUPPETEER_EXECUTABLE_PATH to use another)`,
-    );
-    return { browser, baseUrl, close };
+    chromium = await launchChromium(opts);
+    return { browser: chromium.browser, baseUrl, close };
   } catch (err) {
     await close();
     throw err;

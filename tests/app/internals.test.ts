@@ -10,10 +10,10 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRunsFile } from '../../sleep/runs/file.ts';
-import { CHROMIUM_ARGS, withTimeout } from '../../app/cli/headless.ts';
+import { launchChromium, withTimeout, type ChromiumSession } from '../../app/cli/headless.ts';
 import { buildAndPreview, type BuiltApp } from './builtApp.ts';
 import { SHOTS, attr, goStep, handle, inPage, setNumber, shot, text, waitFor } from './pageTools.ts';
 
@@ -22,33 +22,21 @@ const TRAIN_WAIT = 100_000;
 
 let app: BuiltApp | null = null;
 let browser: Browser | null = null;
-let profile = '';
+let chromium: ChromiumSession | null = null;
 let downloads = '';
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   app = await withTimeout(buildAndPreview('http://127.0.0.1:9/'), 90_000, 'building and serving the app');
-  profile = await mkdtemp(join(tmpdir(), 'hypnograd-internals-chromium-'));
   downloads = await mkdtemp(join(tmpdir(), 'hypnograd-internals-downloads-'));
-  browser = await withTimeout(
-    puppeteer.launch({
-      executablePath: process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`],
-      protocolTimeout: 60_000,
-      timeout: WAIT,
-    }),
-    WAIT,
-    'launching Chromium',
-  );
+  chromium = await launchChromium({ timeoutMs: WAIT, protocolTimeoutMs: 60_000 });
+  browser = chromium.browser;
 }, 150_000);
 
 afterAll(async () => {
-  const proc = browser?.process();
-  await Promise.allSettled([browser ? withTimeout(browser.close(), 15_000, 'closing Chromium') : null]);
-  if (proc && proc.exitCode === null && !proc.killed) proc.kill('SIGKILL');
+  await chromium?.close();
   await Promise.allSettled([app?.close()]);
-  await Promise.allSettled([profile && rm(profile, { recursive: true, force: true }), downloads && rm(downloads, { recursive: true, force: true })]);
+  await Promise.allSettled([downloads && rm(downloads, { recursive: true, force: true })]);
 });
 
 function foreign(requests: string[]): string[] {

@@ -5,12 +5,10 @@
  * checkpoint that offers to resume from IndexedDB, then the test subjects' confusion matrix,
  * hypnogram and downloads, and a new run stopped early. Screenshots go to tests/out/screenshots/.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, withTimeout } from '../../app/cli/headless.ts';
+import { launchChromium, withTimeout, type ChromiumSession } from '../../app/cli/headless.ts';
 import { buildAndPreview, type BuiltApp } from './builtApp.ts';
 import { SHOTS, attr, goStep, handle, inPage, setNumber, shot, text, waitFor } from './pageTools.ts';
 
@@ -23,33 +21,20 @@ const TRAIN_WAIT = 180_000;
 
 let app: BuiltApp | null = null;
 let browser: Browser | null = null;
-let profile = '';
+let chromium: ChromiumSession | null = null;
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   // Nothing here downloads; the proxy target is a closed local port.
   app = await withTimeout(buildAndPreview('http://127.0.0.1:9/'), 90_000, 'building and serving the app');
-  profile = await mkdtemp(join(tmpdir(), 'hypnograd-train-chromium-'));
-  browser = await withTimeout(
-    puppeteer.launch({
-      executablePath: process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`],
-      // Above the longest wait: a waitForFunction is one protocol call.
-      protocolTimeout: 200_000,
-      timeout: WAIT,
-    }),
-    WAIT,
-    'launching Chromium',
-  );
+  // The protocol timeout is above the longest wait: a waitForFunction is one protocol call.
+  chromium = await launchChromium({ timeoutMs: WAIT, protocolTimeoutMs: 200_000 });
+  browser = chromium.browser;
 }, 150_000);
 
 afterAll(async () => {
-  const proc = browser?.process();
-  await Promise.allSettled([browser ? withTimeout(browser.close(), 15_000, 'closing Chromium') : null]);
-  if (proc && proc.exitCode === null && !proc.killed) proc.kill('SIGKILL');
+  await chromium?.close();
   await Promise.allSettled([app?.close()]);
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 function foreign(requests: string[]): string[] {
