@@ -60,7 +60,8 @@ export function record(
   return out;
 }
 
-function topologicalOrder(root: Tensor): Tensor[] {
+/** Tensors in the order backward() visits them (the root first), following only inputs that require grad. */
+export function topologicalOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
   // Iterative DFS: a long chain of ops must not overflow the JS stack.

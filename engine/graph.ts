@@ -11,7 +11,8 @@
  * The graph survives `backward()` (which frees only the saved tensors and backward functions)
  * and `tidy` (a disposed tensor keeps its shape), so it can be read after a training step.
  */
-import { backward, type BackwardOptions } from './autograd.ts';
+// backward() itself walks topologicalOrder, so the order shown is the order it runs (traceBackward checks it).
+import { backward, topologicalOrder, type BackwardOptions } from './autograd.ts';
 import type { Module } from './nn/module.ts';
 import type { Tensor } from './tensor.ts';
 import { OP_KERNELS } from './introspect/kernels.ts';
@@ -72,29 +73,6 @@ export interface ExtractGraphOptions {
   names?: Record<string, Tensor>;
 }
 
-/**
- * The order autograd's backward() visits tensors: an iterative DFS from the root, following
- * only inputs that require grad, reversed. Mirrors autograd.ts's topologicalOrder; tests check
- * it against the order backward actually runs (traceBackward).
- */
-function autogradOrder(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const visited = new Set<Tensor>();
-  const stack: [Tensor, boolean][] = [[root, false]];
-  while (stack.length) {
-    const [t, expanded] = stack.pop()!;
-    if (expanded) {
-      order.push(t);
-      continue;
-    }
-    if (visited.has(t)) continue;
-    visited.add(t);
-    stack.push([t, true]);
-    for (const input of t.gradFn?.inputs ?? []) if (input.requiresGrad && !visited.has(input)) stack.push([input, false]);
-  }
-  return order.reverse();
-}
-
 /** Every tensor reachable from `root` through recorded nodes, constants included. */
 function reachable(root: Tensor): Tensor[] {
   const seen = new Set<Tensor>([root]);
@@ -120,7 +98,7 @@ export function extractGraph(root: Tensor, opts: ExtractGraphOptions = {}): Step
   const producers = all.filter((t) => t.gradFn);
   const opIndex = new Map<Tensor, number>();
   producers.forEach((t, i) => opIndex.set(t, i));
-  const backwardOrder = autogradOrder(root).flatMap((t) => (t.gradFn ? [opIndex.get(t)!] : []));
+  const backwardOrder = topologicalOrder(root).flatMap((t) => (t.gradFn ? [opIndex.get(t)!] : []));
   const backwardStep = new Map<number, number>();
   backwardOrder.forEach((op, step) => backwardStep.set(op, step));
   const ops: GraphOp[] = producers.map((t, index) => {

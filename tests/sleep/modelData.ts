@@ -3,16 +3,10 @@
  * tests/fixtures/scripts/make_torch_chambon.py: a 32-bit integer hash, values with 24 random
  * bits (exact in float32 and float64), so the fixtures need not store any input array.
  */
+import { hashUint32 } from '../../engine/random.ts';
 
-export function hash32(seed: number, index: number): number {
-  let x = (Math.imul(index >>> 0, 0x9e3779b9) ^ (seed >>> 0)) >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d) >>> 0;
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b) >>> 0;
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+/** The same hash as the engine's dropout masks; the Python script writes it out too. */
+export const hash32 = hashUint32;
 
 export function labels(seed: number, n: number, nClasses: number): number[] {
   return Array.from({ length: n }, (_, i) => hash32(seed, i) % nClasses);
