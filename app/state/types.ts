@@ -3,7 +3,7 @@
  * @lit/context (contexts.ts); steps ask for changes by dispatching events (events.ts).
  */
 import type { Annotation, EdfHeader } from '../../sleep/types.ts';
-import type { WakeCropMode } from '../../sleep/epochs/index.ts';
+import type { EpochSet, WakeCropMode } from '../../sleep/epochs/index.ts';
 import type { ChambonRounding } from '../../sleep/model/chambon.ts';
 import type { SubjectSplit } from '../../sleep/dataset/index.ts';
 
@@ -75,20 +75,13 @@ export interface PreprocessSettings {
 }
 
 /** Windows of one recording after filter, crop, epoching and per-window z-scoring. */
-export interface RecordingEpochs {
+export interface RecordingEpochs extends EpochSet {
   id: string;
   file: string;
   subject: number;
   night: number;
-  /** [epoch][channel][sample]. */
-  data: Float32Array;
-  labels: Int32Array;
   /** First sample of each window in the recording as loaded (crop offset included): onset = start / sfreq. */
   starts: Int32Array;
-  nEpochs: number;
-  nChannels: number;
-  nSamples: number;
-  sfreq: number;
 }
 
 export interface EpochsState {

@@ -6,22 +6,10 @@ import type { ClassificationReport } from '../../sleep/train/metrics.ts';
 import type { TrainConfig } from '../../sleep/train/config.ts';
 import type { TrainEvent, StopStatus } from '../../sleep/train/events.ts';
 import type { EpochRecord } from '../../sleep/train/history.ts';
-import type { DeviceChoice, ModelSettings } from '../state/types.ts';
+import type { DeviceChoice, ModelSettings, RecordingEpochs } from '../state/types.ts';
 
 /** One recording's windows as the worker receives them (buffers transferred, not cloned). */
-export interface WorkerRecording {
-  id: string;
-  file: string;
-  subject: number;
-  night: number;
-  data: Float32Array;
-  labels: Int32Array;
-  starts: Int32Array;
-  nEpochs: number;
-  nChannels: number;
-  nSamples: number;
-  sfreq: number;
-}
+export type WorkerRecording = RecordingEpochs;
 
 export interface TrainRequest {
   type: 'start';

@@ -41,10 +41,6 @@ async function startDevice(wanted: TrainRequest['device']): Promise<DeviceName> 
   return 'cpu';
 }
 
-function toSet(r: WorkerRecording): EpochSet {
-  return { data: r.data, labels: r.labels, starts: r.starts, nEpochs: r.nEpochs, nChannels: r.nChannels, nSamples: r.nSamples, sfreq: r.sfreq };
-}
-
 /** Softmax probabilities and predictions for every window of each recording, in order. */
 async function predict(model: SleepStagerChambon2018, recordings: readonly WorkerRecording[], device: DeviceName, batchSize: number): Promise<RecordingPredictions[]> {
   const out: RecordingPredictions[] = [];
@@ -79,8 +75,8 @@ async function predict(model: SleepStagerChambon2018, recordings: readonly Worke
 
 async function run(req: TrainRequest): Promise<void> {
   const device = await startDevice(req.device);
-  const sets = req.recordings.map(toSet);
-  const pick = (idx: number[]) => idx.map((i) => sets[i]);
+  // A recording is an EpochSet with its identity attached; the trainer reads only the set.
+  const pick = (idx: number[]): EpochSet[] => idx.map((i) => req.recordings[i]);
   const first = req.recordings[0];
   manualSeed(req.config.seed);
   const model = new SleepStagerChambon2018({ ...req.model, nChannels: first.nChannels, sfreq: first.sfreq, inputSizeS: first.nSamples / first.sfreq, nClasses: 5, device });
