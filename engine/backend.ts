@@ -130,6 +130,27 @@ export interface Backend {
   conv2dBackwardWeightBias?(gradOut: Storage, x: Storage, p: Conv2dParams): { weight: Storage; bias: Storage };
   /** max(conv2d(x, weight, bias), 0) in one kernel where the backend has one (else conv2d, then unary relu). */
   conv2dRelu?(x: Storage, weight: Storage, bias: Storage | null, p: Conv2dParams): Storage;
+  /**
+   * maxPool2d(max(conv2d(x, weight, bias), 0), pool) in one pass, where the backend has a kernel
+   * for these shapes (null where it has not: the caller then runs the three ops). argmax is as
+   * maxPool2d's, a flat index within the convolution's output plane. With `withArgmax` false
+   * (no gradient wanted) argmax may be null.
+   */
+  conv2dReluMaxPool2d?(x: Storage, weight: Storage, bias: Storage | null, p: Conv2dParams, pool: Pool2dParams, withArgmax: boolean): { out: Storage; argmax: Storage | null } | null;
+  /**
+   * The gradients of conv2dReluMaxPool2d from the pooled gradient. Only the winners whose pooled
+   * value is positive pass a gradient back, so these touch one convolution output per window.
+   */
+  conv2dReluMaxPool2dBackward?(
+    gradOut: Storage,
+    out: Storage,
+    argmax: Storage,
+    x: Storage,
+    weight: Storage,
+    p: Conv2dParams,
+    pool: Pool2dParams,
+    need: { input: boolean; weight: boolean; bias: boolean },
+  ): { input: Storage | null; weight: Storage | null; bias: Storage | null };
 
   /** argmax holds, per output, the flat index (h * inW + w) of the winner within its input plane. */
   maxPool2d(x: Storage, p: Pool2dParams): { out: Storage; argmax: Storage };

@@ -12,4 +12,5 @@ export type { Reduction, ClassTargets, NllLossOptions, CrossEntropyOptions, MseL
 export { dropout } from './ops/dropout.ts';
 export type { DropoutOptions } from './ops/dropout.ts';
 export { conv1d, conv2d, conv2dRelu } from './ops/conv.ts';
+export { conv2dReluMaxPool2d } from './ops/convPool.ts';
 export { maxPool1d, maxPool2d, avgPool2d } from './ops/pool.ts';

@@ -24,6 +24,14 @@
 // multiple of 4, so a quad holds 4 consecutive blocks of one row): the input a lane slides in
 // next is its right neighbour's current first input (subgroupShuffle), and the quad's last lane
 // gets its 4 from one load spread over the quad, a quarter of the input loads.
+// Fused max pooling (the host's pool variant, for conv2dReluMaxPool2d): the row is cut into
+// windows of POOL outputs with stride POOL, TW is a multiple of POOL, and instead of its TW
+// outputs an invocation writes each window's max of (conv + bias) through the ReLU, and the
+// window's winner as a flat index r * outW + t into the convolution's output plane (as a float,
+// like maxpool2d_forward.wgsl: first max wins ties, a NaN wins). relu(max) = max(relu), and the
+// winner of the ReLU'd window only matters where the max is positive, so this equals the three
+// ops. The full convolution output is never written.
+//   pooled, argmax [N, outC, R, pooledW]
 // Launch: N * R * ceil(outW / TW) invocations in workgroups of 64 (t-block fastest, folded into
 // x and y) times ceil(outC / COB) in z.
 
@@ -45,13 +53,14 @@ struct Params {
   tBlocks: i32,
   hasBias: u32,
   relu: u32,
+  pooledW: i32,   // windows per row (pool variant only)
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> weight: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> u: Params;
+{{OUTPUT_BINDINGS}}
 
 const TW: i32 = {{TW}};
 const COB: i32 = {{COB}};
@@ -96,6 +105,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     {{WINDOW}}
     {{TAPS}}
   }
-  let outBase = n * u.outC * u.rows * u.outW + r * u.outW;
+  {{STORE_BASE}}
   {{STORE}}
 }

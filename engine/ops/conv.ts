@@ -132,23 +132,30 @@ function resolvePadding(op: string, padding: ConvPadding, kernel: [number, numbe
   return pair(op, 'padding', padding, 0);
 }
 
-/**
- * The shared conv2d on 4-D tensors. `shownX` and `spatialRank` only shape error messages, so a
- * conv1d caller sees its own 3-D shape and one length, not the height-1 image behind it.
- */
-function convCore(
+/** conv2d's parameters for 4-D x, checked as conv2d checks them (for ops built on a conv2d). */
+export function conv2dParams(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, opts: Omit<Conv2dOptions, 'activation'>): Conv2dParams {
+  if (x.ndim !== 4) throw new Error(`${op}: input must be [N, C, H, W], got ${x.describe()}`);
+  if (weight.ndim !== 4) throw new Error(`${op}: weight must be [outChannels, inChannels / groups, kH, kW], got ${weight.describe()}`);
+  const groups = opts.groups ?? 1;
+  checkChannels(op, x, weight, bias, groups);
+  const kernel: [number, number] = [weight.shape[2], weight.shape[3]];
+  const stride = pair(op, 'stride', opts.stride ?? 1, 1);
+  const dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
+  const padding = resolvePadding(op, opts.padding ?? 0, kernel, stride, dilation);
+  return convParams(op, x, x, weight, stride, padding, dilation, groups, 2);
+}
+
+function convParams(
   op: string,
   x: Tensor,
   shownX: Tensor,
   weight: Tensor,
-  bias: Tensor | null,
   stride: [number, number],
   padding: [number, number],
   dilation: [number, number],
   groups: number,
   spatialRank: 1 | 2,
-  relu = false,
-): Tensor {
+): Conv2dParams {
   const [batch, inChannels, inH, inW] = x.shape;
   const [outChannels, , kH, kW] = weight.shape;
   const padded = [inH + 2 * padding[0], inW + 2 * padding[1]];
@@ -159,7 +166,7 @@ function convCore(
       `${op}: kernel (${show(effective)}, dilated) is larger than the padded input (${show(padded)}) of input ${shownX.describe()}`,
     );
   }
-  const p: Conv2dParams = {
+  return {
     batch,
     inChannels,
     inH,
@@ -177,8 +184,28 @@ function convCore(
     outH: convOutLength(inH, kH, stride[0], padding[0], dilation[0]),
     outW: convOutLength(inW, kW, stride[1], padding[1], dilation[1]),
   };
+}
+
+/**
+ * The shared conv2d on 4-D tensors. `shownX` and `spatialRank` only shape error messages, so a
+ * conv1d caller sees its own 3-D shape and one length, not the height-1 image behind it.
+ */
+function convCore(
+  op: string,
+  x: Tensor,
+  shownX: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  stride: [number, number],
+  padding: [number, number],
+  dilation: [number, number],
+  groups: number,
+  spatialRank: 1 | 2,
+  relu = false,
+): Tensor {
+  const p = convParams(op, x, shownX, weight, stride, padding, dilation, groups, spatialRank);
   const b = x.backend;
-  const shape = [batch, outChannels, p.outH, p.outW];
+  const shape = [p.batch, p.outChannels, p.outH, p.outW];
   const biasStorage = bias ? bias.storage : null;
   let out: Tensor;
   if (!relu) out = fromStorage(b.conv2d(x.storage, weight.storage, biasStorage, p), shape, b);
@@ -196,18 +223,24 @@ function convCore(
     (gradOut) => {
       // relu'(y) is 1 where y > 0, which is where out > 0 (0 at 0, as PyTorch).
       const g = relu ? fromStorage(b.unaryBackward('relu', gradOut.storage, out.storage, 0), shape, b) : gradOut;
-      const gradX = x.requiresGrad ? fromStorage(b.conv2dBackwardInput(g.storage, weight.storage, p), x.shape, b) : null;
-      // One pass over gradOut for both parameter gradients where the backend fuses them.
-      if (weight.requiresGrad && bias?.requiresGrad && b.conv2dBackwardWeightBias) {
-        const both = b.conv2dBackwardWeightBias(g.storage, x.storage, p);
-        return [gradX, fromStorage(both.weight, weight.shape, b), fromStorage(both.bias, bias.shape, b)];
-      }
-      return [
-        gradX,
-        weight.requiresGrad ? fromStorage(b.conv2dBackwardWeight(g.storage, x.storage, p), weight.shape, b) : null,
-        bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
-      ];
+      return convBackward(g, x, weight, bias, p);
     },
     relu ? [x, weight, out] : [x, weight],
   );
+}
+
+/** conv2d's gradients [x, weight, bias?] from the gradient of its output (null where not wanted). */
+export function convBackward(g: Tensor, x: Tensor, weight: Tensor, bias: Tensor | null, p: Conv2dParams): (Tensor | null)[] {
+  const b = x.backend;
+  const gradX = x.requiresGrad ? fromStorage(b.conv2dBackwardInput(g.storage, weight.storage, p), x.shape, b) : null;
+  // One pass over gradOut for both parameter gradients where the backend fuses them.
+  if (weight.requiresGrad && bias?.requiresGrad && b.conv2dBackwardWeightBias) {
+    const both = b.conv2dBackwardWeightBias(g.storage, x.storage, p);
+    return [gradX, fromStorage(both.weight, weight.shape, b), fromStorage(both.bias, bias.shape, b)];
+  }
+  return [
+    gradX,
+    weight.requiresGrad ? fromStorage(b.conv2dBackwardWeight(g.storage, x.storage, p), weight.shape, b) : null,
+    ...(bias ? [bias.requiresGrad ? sum(g, [0, 2, 3]) : null] : []),
+  ];
 }

@@ -100,7 +100,12 @@ function maxPoolCore(op: string, x: Tensor, shownX: Tensor, kernel: [number, num
 }
 
 function poolParams(op: string, x: Tensor, shownX: Tensor, kernel: [number, number], opts: Pool2dOptions, spatialRank: 1 | 2): Pool2dParams {
-  const [batch, channels, inH, inW] = x.shape;
+  return pool2dParams(op, x.shape, shownX.describe(), kernel, opts, spatialRank);
+}
+
+/** Pooling parameters for an [N, C, H, W] input of `shape` (`shown` names it in errors). */
+export function pool2dParams(op: string, shape: readonly number[], shown: string, kernel: [number, number], opts: Pool2dOptions, spatialRank: 1 | 2 = 2): Pool2dParams {
+  const [batch, channels, inH, inW] = shape;
   const stride = opts.stride == null ? kernel : pair(op, 'stride', opts.stride, 1);
   const padding = pair(op, 'padding', opts.padding ?? 0, 0);
   const ceilMode = opts.ceilMode ?? false;
@@ -112,7 +117,7 @@ function poolParams(op: string, x: Tensor, shownX: Tensor, kernel: [number, numb
   const outW = poolOutLength(inW, kernel[1], stride[1], padding[1], ceilMode);
   if (outH < 1 || outW < 1) {
     throw new Error(
-      `${op}: kernel (${show(kernel)}) is larger than the padded input (${show([inH + 2 * padding[0], inW + 2 * padding[1]])}) of input ${shownX.describe()}`,
+      `${op}: kernel (${show(kernel)}) is larger than the padded input (${show([inH + 2 * padding[0], inW + 2 * padding[1]])}) of input ${shown}`,
     );
   }
   return { batch, channels, inH, inW, kH: kernel[0], kW: kernel[1], strideH: stride[0], strideW: stride[1], padH: padding[0], padW: padding[1], outH, outW };

@@ -59,9 +59,10 @@ export interface ChambonOptions {
   batchNorm?: boolean;
   rounding?: ChambonRounding;
   /**
-   * Run each Conv2d of feature_extractor followed (past Identity slots) by its ReLU as one fused
-   * op (F.conv2d with activation 'relu'; default true). The modules and state-dict keys are the
-   * same either way; only the recorded graph differs (conv2dRelu in place of conv2d + relu).
+   * Run each Conv2d of feature_extractor followed (past Identity slots) by its ReLU and MaxPool2d
+   * as one fused op (F.conv2dReluMaxPool2d; a Conv2d and ReLU without the pool as F.conv2d with
+   * activation 'relu'); default true. The modules, state-dict keys, values and gradients are the
+   * same either way; only the recorded graph differs (one op in place of three).
    */
   fuseActivations?: boolean;
   /** Initialisation draws from this generator (default: the global one), in PyTorch's order. */
@@ -195,7 +196,7 @@ export class SleepStagerChambon2018 extends nn.Module {
     return (this.fuseActivations ? this.fusedFeatureExtractor(image) : this.featureExtractor.forward(image)).flatten(1);
   }
 
-  /** feature_extractor's forward with each Conv2d, Identity..., ReLU run as one conv2d + ReLU op. */
+  /** feature_extractor's forward with each Conv2d, Identity..., ReLU[, MaxPool2d] run as one op. */
   private fusedFeatureExtractor(x: Tensor): Tensor {
     const layers = [...this.featureExtractor];
     let h = x;
@@ -205,8 +206,14 @@ export class SleepStagerChambon2018 extends nn.Module {
         let j = i + 1;
         while (j < layers.length && layers[j] instanceof nn.Identity) j++;
         if (j < layers.length && layers[j] instanceof nn.ReLU) {
-          h = F.conv2d(h, m.weight, m.bias, { ...m.conv, activation: 'relu' });
-          i = j;
+          const pool = layers[j + 1];
+          if (pool instanceof nn.MaxPool2d) {
+            h = F.conv2dReluMaxPool2d(h, m.weight, m.bias, m.conv, pool.kernelSize, pool.opts);
+            i = j + 1;
+          } else {
+            h = F.conv2d(h, m.weight, m.bias, { ...m.conv, activation: 'relu' });
+            i = j;
+          }
           continue;
         }
       }

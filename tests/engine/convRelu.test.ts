@@ -71,7 +71,7 @@ describe('conv2d + relu fused', () => {
   });
 });
 
-describe('SleepStagerChambon2018 with fused Conv2d + ReLU', () => {
+describe('SleepStagerChambon2018 with fused Conv2d + ReLU + MaxPool2d', () => {
   it('gives the same logits and gradients as its module-by-module forward, with the same modules and keys', async () => {
     const fused = new SleepStagerChambon2018({ generator: new Generator(3) });
     const plain = new SleepStagerChambon2018({ generator: new Generator(3), fuseActivations: false });
@@ -95,8 +95,9 @@ describe('SleepStagerChambon2018 with fused Conv2d + ReLU', () => {
       expect(Array.from((await g.data()) as Float64Array), k).toEqual(Array.from((await gp[i][1].data()) as Float64Array));
     }
     const ops = (m: SleepStagerChambon2018) => extractGraph(m.forward(x).sum()).ops.map((o) => o.name);
-    expect(ops(fused).filter((n) => n === 'conv2dRelu').length).toBe(2);
+    expect(ops(fused).filter((n) => n === 'conv2dReluMaxPool2d').length).toBe(2);
     expect(ops(fused)).not.toContain('relu');
+    expect(ops(fused)).not.toContain('maxPool2d');
     expect(ops(plain).filter((n) => n === 'relu').length).toBe(2);
   });
 });

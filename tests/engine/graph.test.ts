@@ -22,11 +22,9 @@ describe('extractGraph on one Chambon training step', () => {
     expect(formatGraph(graph).map((l) => l.replace(/^\d+ /, ''))).toEqual([
       'conv2d [2,1,2,3000] [2,1,2,1] [2] -> [2,2,1,3000]', // spatial_conv
       'permute [2,2,1,3000] -> [2,1,2,3000]', // transpose(1, 2)
-      // feature_extractor.0 and .2 as one op (1 is Identity: no op): the model fuses Conv2d + ReLU
-      'conv2dRelu [2,1,2,3000] [8,1,1,50] [8] -> [2,8,2,3001]',
-      'maxPool2d [2,8,2,3001] -> [2,8,2,250]',
-      'conv2dRelu [2,8,2,250] [8,8,1,50] [8] -> [2,8,2,251]', // feature_extractor.4 + .6
-      'maxPool2d [2,8,2,251] -> [2,8,2,20]',
+      // feature_extractor.0, .2 and .3 as one op (1 is Identity: no op): the model fuses Conv2d + ReLU + MaxPool2d
+      'conv2dReluMaxPool2d [2,1,2,3000] [8,1,1,50] [8] -> [2,8,2,250]',
+      'conv2dReluMaxPool2d [2,8,2,250] [8,8,1,50] [8] -> [2,8,2,20]', // feature_extractor.4 + .6 + .7
       'reshape [2,8,2,20] -> [2,320]', // flatten(1)
       'dropout [2,320] -> [2,320]', // fc.0, train mode
       'linear [2,320] [5,320] [5] -> [2,5]', // fc.1
@@ -56,11 +54,11 @@ describe('extractGraph on one Chambon training step', () => {
 
   it('maps each op to its source file and WGSL kernels', () => {
     expect(graph.ops[2]).toMatchObject({
-      source: 'engine/ops/conv.ts',
-      forwardKernels: ['conv2d_forward.wgsl', 'unary.wgsl'],
-      backwardKernels: ['unary_backward.wgsl', 'conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'],
+      source: 'engine/ops/convPool.ts',
+      forwardKernels: ['conv2d_forward.wgsl', 'unary.wgsl', 'maxpool2d_forward.wgsl'],
+      backwardKernels: ['unary_backward.wgsl', 'maxpool2d_backward.wgsl', 'conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl'],
     });
-    expect(graph.ops[10]).toMatchObject({ source: 'engine/ops/loss.ts', forwardKernels: ['gather_class.wgsl'], backwardKernels: ['scatter_class.wgsl'] });
+    expect(graph.ops[8]).toMatchObject({ source: 'engine/ops/loss.ts', forwardKernels: ['gather_class.wgsl'], backwardKernels: ['scatter_class.wgsl'] });
     for (const op of graph.ops) expect(op.source, op.name).not.toBe('');
   });
 

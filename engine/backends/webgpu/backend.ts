@@ -12,7 +12,7 @@ import { logSoftmax, logSoftmaxBackward } from './softmax.ts';
 import { gatherClass, indexSelect, scatterClass } from './classes.ts';
 import { dropoutMask } from './dropout.ts';
 import { adamStep, sgdStep } from './optim.ts';
-import { conv2d, conv2dRelu, conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardWeightBias } from './conv.ts';
+import { conv2d, conv2dRelu, conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardWeightBias, conv2dReluMaxPool2d, conv2dReluMaxPool2dBackward } from './conv.ts';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.ts';
 
 const gpu = (s: Storage) => s as GpuStorage;
@@ -43,6 +43,8 @@ export function createWebGpuBackend(ctx: WebGpuContext): Backend {
     logSoftmaxBackward: (g, y, outer, dim, inner) => logSoftmaxBackward(c(), gpu(g), gpu(y), outer, dim, inner),
     conv2d: (x, w, bias, p) => conv2d(c(), gpu(x), gpu(w), gpuOrNull(bias), p),
     conv2dRelu: (x, w, bias, p) => conv2dRelu(c(), gpu(x), gpu(w), gpuOrNull(bias), p),
+    conv2dReluMaxPool2d: (x, w, bias, p, pool, withArgmax) => conv2dReluMaxPool2d(c(), gpu(x), gpu(w), gpuOrNull(bias), p, pool, withArgmax),
+    conv2dReluMaxPool2dBackward: (g, out, argmax, x, w, p, pool, need) => conv2dReluMaxPool2dBackward(c(), gpu(g), gpu(out), gpu(argmax), gpu(x), gpu(w), p, pool, need),
     conv2dBackwardInput: (g, w, p) => conv2dBackwardInput(c(), gpu(g), gpu(w), p),
     conv2dBackwardWeight: (g, x, p) => conv2dBackwardWeight(c(), gpu(g), gpu(x), p),
     conv2dBackwardWeightBias: (g, x, p) => conv2dBackwardWeightBias(c(), gpu(g), gpu(x), p),

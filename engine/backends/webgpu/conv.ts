@@ -12,7 +12,17 @@ import backwardInputSource from '../../../shaders/conv2d_backward_input.wgsl?raw
 import backwardWeightSource from '../../../shaders/conv2d_backward_weight.wgsl?raw';
 import { sum } from './reduce.ts';
 import { unary } from './elementwise.ts';
-import { rowConv, rowConvBackwardInput, rowConvBackwardWeight, rowConvForward } from './convRows.ts';
+import {
+  rowConv,
+  rowConvBackwardInput,
+  rowConvBackwardWeight,
+  rowConvForward,
+  rowConvReluMaxPool,
+  rowConvReluMaxPoolBackwardInputDense,
+  rowConvReluMaxPoolBackwardWeight,
+  rowPool,
+} from './convRows.ts';
+import type { Pool2dParams } from '../../backend.ts';
 
 /** Matches @workgroup_size in the three shaders. */
 const WORKGROUP_SIZE = 256;
@@ -52,6 +62,50 @@ export function conv2dRelu(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, b
   const out = unary(ctx, 'relu', linear, 0);
   ctx.release(linear);
   return out;
+}
+
+/**
+ * maxPool2d(relu(conv2d)) fused: row convolutions with windows along the row (see rowPool);
+ * null for other shapes, which the op then runs as three. Without `withArgmax` the winners are
+ * dropped at once (the forward always computes them).
+ */
+export function conv2dReluMaxPool2d(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, p: Conv2dParams, pool: Pool2dParams, withArgmax: boolean): { out: GpuStorage; argmax: GpuStorage | null } | null {
+  const rows = rowConv(p);
+  const windows = rows && rowPool(rows, p, pool);
+  if (!rows || !windows) return null;
+  checkParams('conv2dReluMaxPool2d', p);
+  checkLength('conv2dReluMaxPool2d', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
+  checkLength('conv2dReluMaxPool2d', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
+  if (bias) checkLength('conv2dReluMaxPool2d', 'bias', bias, p.outChannels, 'outChannels');
+  const { out, argmax } = rowConvReluMaxPool(ctx, rows, windows, x, weight, bias);
+  if (withArgmax) return { out, argmax };
+  ctx.release(argmax);
+  return { out, argmax: null };
+}
+
+/** The fused op's gradients: sparse, one convolution output (the winner) per window. */
+export function conv2dReluMaxPool2dBackward(
+  ctx: GpuContext,
+  gradOut: GpuStorage,
+  out: GpuStorage,
+  argmax: GpuStorage,
+  x: GpuStorage,
+  weight: GpuStorage,
+  p: Conv2dParams,
+  pool: Pool2dParams,
+  need: { input: boolean; weight: boolean; bias: boolean },
+): { input: GpuStorage | null; weight: GpuStorage | null; bias: GpuStorage | null } {
+  const rows = rowConv(p);
+  const windows = rows && rowPool(rows, p, pool);
+  if (!rows || !windows) throw new Error('webgpu conv2dReluMaxPool2dBackward: these shapes have no fused forward, so no fused backward');
+  const pooledSize = pool.batch * pool.channels * pool.outH * pool.outW;
+  for (const [name, s] of [['gradOut', gradOut], ['out', out], ['argmax', argmax]] as const) checkLength('conv2dReluMaxPool2dBackward', name, s, pooledSize, 'batch*outChannels*outH*pooledW');
+  const g = { gradOut, pooled: out, argmax };
+  const input = need.input ? rowConvReluMaxPoolBackwardInputDense(ctx, rows, windows, g, weight) : null;
+  if (!need.weight && !need.bias) return { input, weight: null, bias: null };
+  const grads = rowConvReluMaxPoolBackwardWeight(ctx, rows, windows, g, x, need.bias);
+  if (!need.weight) ctx.release(grads.weight);
+  return { input, weight: need.weight ? grads.weight : null, bias: grads.bias };
 }
 
 export function conv2dBackwardInput(ctx: GpuContext, gradOut: GpuStorage, weight: GpuStorage, p: Conv2dParams): GpuStorage {

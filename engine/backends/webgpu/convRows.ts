@@ -15,6 +15,9 @@ import { i32, u32 } from './util.ts';
 import forwardTemplate from '../../../shaders/conv_rows_forward.wgsl?raw';
 import backwardWeightTemplate from '../../../shaders/conv_rows_backward_weight.wgsl?raw';
 import sumLeadingSource from '../../../shaders/sum_leading.wgsl?raw';
+import poolBackwardWeightSource from '../../../shaders/conv_rows_maxpool_backward_weight.wgsl?raw';
+import reluPoolScatterSource from '../../../shaders/relu_maxpool2d_backward_scatter.wgsl?raw';
+import type { Pool2dParams } from '../../backend.ts';
 
 /** A conv2d seen as a 1-D correlation of each of `rows` rows per sample. */
 export interface RowConv {
@@ -64,7 +67,8 @@ function fill(template: string, values: Record<string, string | number>): string
   });
 }
 
-function forwardCode(cob: number, tv: number, subgroups: boolean): string {
+/** `pool`: the fused max-pool variant's window length (a divisor of 4 * tv), or 0 for plain outputs. */
+function forwardCode(cob: number, tv: number, subgroups: boolean, pool = 0): string {
   const { declare, window, slide } = blockCode(cob, tv);
   const macs = (w: (c: number) => string) => {
     const lines: string[] = [];
@@ -99,14 +103,56 @@ function forwardCode(cob: number, tv: number, subgroups: boolean): string {
     taps = ['for (var k = 0; k < u.taps; k += 4) {', ...body.map((l) => `  ${l}`), '}'].join('\n    ');
   }
   const store: string[] = [];
+  const acc = (c: number, j: number) => `a${c}_${Math.floor(j / 4)}.${LANES[j % 4]}`;
   for (let c = 0; c < cob; c++) {
     store.push(`let b${c} = select(0.0, bias[min(o0 + ${c}, u.outC - 1)], u.hasBias != 0u && o0 + ${c} < u.outC);`);
-    for (let v = 0; v < tv; v++) for (let l = 0; l < 4; l++) store.push(`put(live, outBase, o0 + ${c}, t0 + ${4 * v + l}, b${c}, a${c}_${v}.${LANES[l]});`);
+    if (!pool) {
+      for (let j = 0; j < 4 * tv; j++) store.push(`put(live, outBase, o0 + ${c}, t0 + ${j}, b${c}, ${acc(c, j)});`);
+      continue;
+    }
+    // Each window's max of (conv + bias), in order, so ties keep the first (as maxpool2d_forward).
+    for (let q = 0; q < (4 * tv) / pool; q++) {
+      const first = q * pool;
+      store.push(`{`, `  var best = ${acc(c, first)} + b${c};`, `  var at = t0 + ${first};`);
+      for (let j = first + 1; j < first + pool; j++) {
+        store.push(`  let v${j} = ${acc(c, j)} + b${c};`, `  let w${j} = v${j} > best || v${j} != v${j};`, `  best = select(best, v${j}, w${j});`, `  at = select(at, t0 + ${j}, w${j});`);
+      }
+      store.push(`  putPool(live, poolBase, o0 + ${c}, tb * ${(4 * tv) / pool} + ${q}, best, rowOffset + at);`, `}`);
+    }
   }
   // The shuffles' source lanes share the quad, which the uniformity analysis cannot see.
   const enable = subgroups ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
   const laneDecl = subgroups ? `\n  let lane = i32(subgroupLane % 4u);\n  let quad = subgroupLane & ~3u;` : '';
-  return fill(forwardTemplate, { BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '', ENABLE: enable, TW: 4 * tv, COB: cob, DECLARE: declare + laneDecl, WINDOW: window, TAPS: taps, STORE: store.join('\n  ') });
+  const outputBindings = pool
+    ? [
+        '@group(0) @binding(4) var<storage, read_write> argmax: array<f32>;',
+        '@group(0) @binding(5) var<uniform> u: Params;',
+        '',
+        '// relu(best) keeps a NaN (PyTorch\'s relu and max pool both propagate it).',
+        'fn putPool(live: bool, base: i32, o: i32, w: i32, best: f32, at: i32) {',
+        '  if (live && o < u.outC && w < u.pooledW) {',
+        '    let i = base + o * u.rows * u.pooledW + w;',
+        '    out[i] = select(best, 0.0, best <= 0.0);',
+        '    argmax[i] = f32(at);',
+        '  }',
+        '}',
+      ].join('\n')
+    : '@group(0) @binding(4) var<uniform> u: Params;';
+  const storeBase = pool
+    ? 'let poolBase = n * u.outC * u.rows * u.pooledW + r * u.pooledW;\n  let rowOffset = r * u.outW;'
+    : 'let outBase = n * u.outC * u.rows * u.outW + r * u.outW;';
+  return fill(forwardTemplate, {
+    BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '',
+    ENABLE: enable,
+    OUTPUT_BINDINGS: outputBindings,
+    TW: 4 * tv,
+    COB: cob,
+    DECLARE: declare + laneDecl,
+    WINDOW: window,
+    TAPS: taps,
+    STORE_BASE: storeBase,
+    STORE: store.join('\n  '),
+  });
 }
 
 function backwardWeightCode(cob: number, kv: number, subgroups: boolean): string {
@@ -187,37 +233,56 @@ interface Correlation {
   relu: boolean;
 }
 
-function correlate(ctx: GpuContext, c: Correlation): GpuStorage {
+/** Max pooling fused into the forward: windows of `size` outputs with stride `size`, `windows` per row. */
+interface RowPool {
+  size: number;
+  windows: number;
+}
+
+function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null = null): { out: GpuStorage; argmax: GpuStorage | null } {
   const cob = channelBlock(c.outC);
   // 8 channels x 16 outputs per invocation measured fastest on SwiftShader (8 x 8: 293 ms over
   // Chambon's three 8-channel passes at batch 128, 8 x 16: 276 ms; 8 x 32 fails to compile).
-  const tv = cob >= 8 ? 4 : Math.min(4, Math.max(2, 8 / cob));
+  // Pooled, the block is whole windows: TW = 4 * tv a multiple of the window.
+  const tv = pool ? pooledBlock(pool.size)! : cob >= 8 ? 4 : Math.min(4, Math.max(2, 8 / cob));
+  const tw = 4 * tv;
   const subgroups = ctx.hasSubgroups;
+  const perRow = pool ? Math.ceil((pool.windows * pool.size) / tw) : Math.ceil(c.outW / tw);
   // With subgroups, quads of lanes share inputs, so they must hold 4 blocks of one row.
-  const tBlocks = subgroups ? Math.ceil(c.outW / (16 * tv)) * 4 : Math.ceil(c.outW / (4 * tv));
+  const tBlocks = subgroups ? Math.ceil(perRow / 4) * 4 : perRow;
   const oBlocks = Math.ceil(c.outC / cob);
   const total = c.batch * c.rows * tBlocks;
-  const out = ctx.allocUninit(c.batch * c.outC * c.rows * c.outW);
+  const outLength = c.batch * c.outC * c.rows * (pool ? pool.windows : c.outW);
+  const out = ctx.allocUninit(outLength);
+  const argmax = pool ? ctx.allocUninit(outLength) : null;
   const [gx, gy, gz] = ctx.grid(total, WORKGROUP_SIZE);
   if (gz !== 1) throw new Error(`conv rows: ${total} invocations per channel block exceed a two-dimensional grid`);
+  const variant = `${cob}x${tv}${subgroups ? '_subgroups' : ''}`;
   ctx.dispatch({
-    key: `conv_rows_forward_${cob}x${tv}${subgroups ? '_subgroups' : ''}`,
-    code: cached(`f${cob}x${tv}${subgroups}`, () => forwardCode(cob, tv, subgroups)),
+    key: pool ? `conv_rows_relu_maxpool${pool.size}_${variant}` : `conv_rows_forward_${variant}`,
+    code: cached(`f${cob}x${tv}${subgroups}p${pool?.size ?? 0}`, () => forwardCode(cob, tv, subgroups, pool?.size ?? 0)),
     inputs: [c.x, c.weight, c.bias ?? c.weight],
-    outputs: [out],
+    outputs: argmax ? [out, argmax] : [out],
     uniforms: [
       u32(total),
       ...[c.rows, c.inW, c.outW, c.inC, c.outC, c.taps, c.pad, c.wOut, c.wIn, c.wTap, c.wBase, oBlocks, tBlocks].map(i32),
       u32(c.bias ? 1 : 0),
       u32(c.relu ? 1 : 0),
+      i32(pool?.windows ?? 0),
     ],
     workgroups: [gx, gy, oBlocks],
   });
-  return out;
+  return { out, argmax };
+}
+
+/** vec4s of outputs per invocation for windows of `size`: whole windows, at most 16 outputs; null if none fits. */
+function pooledBlock(size: number): number | null {
+  for (const tv of [4, 3, 2, 1]) if ((4 * tv) % size === 0) return tv;
+  return null;
 }
 
 export function rowConvForward(ctx: GpuContext, r: RowConv, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, relu = false): GpuStorage {
-  return correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu });
+  return correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu }).out;
 }
 
 /** The input's gradient: the correlation of gradOut with the flipped kernel, channels swapped. */
@@ -239,7 +304,7 @@ export function rowConvBackwardInput(ctx: GpuContext, r: RowConv, gradOut: GpuSt
     wTap: -1,
     wBase: r.taps - 1,
     relu: false,
-  });
+  }).out;
 }
 
 /** The weight's gradient, and the bias's when `withBias` (both from one pass over gradOut). */
@@ -269,6 +334,13 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
     uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kBlocks, oBlocks, numWeights].map(i32)],
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
+  const out = sumPartials(ctx, partial, chunks, stride, numWeights, withBias ? r.outC : 0);
+  ctx.release(partial);
+  return out;
+}
+
+/** Sums [chunks, stride] partials over the chunks: the first numWeights, then numBias more (if any). */
+function sumPartials(ctx: GpuContext, partial: GpuStorage, chunks: number, stride: number, numWeights: number, numBias: number): { weight: GpuStorage; bias: GpuStorage | null } {
   const sumChunks = (offset: number, n: number): GpuStorage => {
     const out = ctx.allocUninit(n);
     ctx.dispatch({
@@ -281,8 +353,87 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
     });
     return out;
   };
-  const weight = sumChunks(0, numWeights);
-  const bias = withBias ? sumChunks(numWeights, r.outC) : null;
+  return { weight: sumChunks(0, numWeights), bias: numBias ? sumChunks(numWeights, numBias) : null };
+}
+
+/**
+ * The max pool a row convolution can fuse: windows along the row only (1 x size, stride = size,
+ * no padding, every window inside the row), of a size whose multiple fits one invocation's
+ * block. Null for anything else (the three ops then run separately).
+ */
+export function rowPool(r: RowConv, conv: Conv2dParams, pool: Pool2dParams): RowPool | null {
+  if (pool.kH !== 1 || pool.strideH !== 1 || pool.padH !== 0 || pool.padW !== 0 || pool.strideW !== pool.kW) return null;
+  if (pool.inH !== conv.outH || pool.inW !== conv.outW || pool.outH !== conv.outH) return null;
+  const windows = Math.floor(conv.outW / pool.kW);
+  if (pool.outW !== windows || pooledBlock(pool.kW) === null) return null;
+  void r;
+  return { size: pool.kW, windows };
+}
+
+/** max pool(relu(conv)) from the row kernel's pool variant: pooled values and winners. */
+export function rowConvReluMaxPool(ctx: GpuContext, r: RowConv, pool: RowPool, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null): { out: GpuStorage; argmax: GpuStorage } {
+  const { out, argmax } = correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu: true }, pool);
+  return { out, argmax: argmax! };
+}
+
+interface PooledGrad {
+  gradOut: GpuStorage;
+  pooled: GpuStorage;
+  argmax: GpuStorage;
+}
+
+/**
+ * d/dx of rowConvReluMaxPool: the winners' gradients scattered into the dense convolution
+ * gradient (zeros elsewhere), then the register-blocked dense input gradient. A sparse gather
+ * over the windows reaching each input (tried) needs one weight load per product, and on
+ * SwiftShader a load costs about as much as a dozen multiply-adds: it was no faster for
+ * Chambon's first convolution (149 ms against 151 at batch 128) and slower for its second
+ * (94 against 68).
+ */
+export function rowConvReluMaxPoolBackwardInputDense(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, weight: GpuStorage): GpuStorage {
+  const windows = g.gradOut.length;
+  const dense = ctx.alloc(r.batch * r.outC * r.rows * r.outW);
+  ctx.dispatch({
+    key: 'relu_maxpool2d_backward_scatter',
+    code: reluPoolScatterSource,
+    inputs: [g.gradOut, g.pooled, g.argmax],
+    outputs: [dense],
+    uniforms: [u32(windows), u32(r.rows * pool.windows), u32(r.rows * r.outW)],
+    workgroups: ctx.grid(windows, WORKGROUP_SIZE),
+  });
+  const gradX = rowConvBackwardInput(ctx, r, dense, weight);
+  ctx.release(dense);
+  return gradX;
+}
+
+/** Fills a lane-interleaved template: J scalar accumulators, each updated and stored once. */
+function laneInterleaved(template: string, j: number, mac: (k: number) => string, store: (k: number) => string): string {
+  const each = (f: (k: number) => string, sep: string) => Array.from({ length: j }, (_, k) => f(k)).join(sep);
+  return fill(template, { J: j, DECLARE: each((k) => `var a${k} = 0.0;`, '\n  '), MACS: each(mac, '\n      '), STORE: each(store, '\n  ') });
+}
+
+/** d/dweight and d/dbias of rowConvReluMaxPool: one product per window, summed over chunks of rows. */
+export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
+  const j = Math.min(16, Math.ceil(r.taps / 4));
+  const kGroups = Math.ceil(r.taps / (4 * j));
+  const tiles = r.inC * r.outC * kGroups * 4;
+  const allRows = r.batch * r.rows;
+  // Chunks of about 2,048 windows per invocation, but enough invocations to fill the device.
+  let rowsPerChunk = Math.max(1, Math.min(allRows, Math.ceil(2048 / pool.windows)));
+  while (rowsPerChunk > 1 && Math.ceil(allRows / rowsPerChunk) * tiles < 1024) rowsPerChunk = Math.ceil(rowsPerChunk / 2);
+  const chunks = Math.ceil(allRows / rowsPerChunk);
+  const numWeights = r.outC * r.inC * r.taps;
+  const total = chunks * tiles;
+  const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
+  ctx.dispatch({
+    key: `conv_rows_maxpool_backward_weight_${j}`,
+    code: cached(`pw${j}`, () => laneInterleaved(poolBackwardWeightSource, j, (k) => `a${k} += g * xAt(xRow, s + ${4 * k});`, (k) => `put(base, k0 + ${4 * k}, a${k});`)),
+    inputs: [g.gradOut, g.pooled, g.argmax, x],
+    outputs: [partial],
+    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights].map(i32)],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  const out = sumPartials(ctx, partial, chunks, numWeights + r.outC, numWeights, withBias ? r.outC : 0);
   ctx.release(partial);
-  return { weight, bias };
+  return out;
 }
