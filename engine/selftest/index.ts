@@ -12,6 +12,7 @@ import { optimizerSuite } from './optimizers.ts';
 import { trainingSuite } from './training.ts';
 import { dropoutSuite } from './dropout.ts';
 import { deviceLossSuite, infraSuite } from './infra.ts';
+import { convReluPoolSuite } from './convReluPool.ts';
 
 export type { Check } from './check.ts';
 export { compareArrays } from './check.ts';
@@ -25,6 +26,7 @@ export const SELFTEST_SUITES: Record<string, () => Promise<Check[]>> = {
   training: () => trainingSuite(),
   dropout: () => dropoutSuite(),
   infra: () => infraSuite(),
+  convReluPool: () => convReluPoolSuite(),
   /** Destroys the device and makes a new one: run it last. */
   deviceLoss: () => deviceLossSuite(),
 };
