@@ -134,7 +134,7 @@ function resolvePadding(op: string, padding: ConvPadding, kernel: [number, numbe
 
 /** conv2d's parameters for 4-D x, checked as conv2d checks them (for ops built on a conv2d). */
 export function conv2dParams(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, opts: Omit<Conv2dOptions, 'activation'>): Conv2dParams {
-  if (x.ndim !== 4) throw new Error(`${op}: input must be [N, C, H, W], got ${x.describe()}`);
+  if (x.ndim !== 4) throw new Error(`${op}: input must be [N, C, H, W] or unbatched [C, H, W], got ${x.describe()}`);
   if (weight.ndim !== 4) throw new Error(`${op}: weight must be [outChannels, inChannels / groups, kH, kW], got ${weight.describe()}`);
   const groups = opts.groups ?? 1;
   checkChannels(op, x, weight, bias, groups);

@@ -25,7 +25,7 @@ import { conv2dParams, convBackward, type Conv2dOptions } from './conv.ts';
 import { pool2dParams, type Pool2dOptions } from './pool.ts';
 import { pair, type Size2 } from './spatial.ts';
 
-/** maxPool2d(relu(conv2d(x, weight, bias, conv)), kernelSize, pool) as one op. x: [N, Cin, H, W]. */
+/** maxPool2d(relu(conv2d(x, weight, bias, conv)), kernelSize, pool) as one op. x: [N, Cin, H, W] or unbatched [Cin, H, W]. */
 export function conv2dReluMaxPool2d(
   x: Tensor,
   weight: Tensor,
@@ -34,6 +34,10 @@ export function conv2dReluMaxPool2d(
   kernelSize: Size2,
   pool: Pool2dOptions = {},
 ): Tensor {
+  if (x.ndim === 3) {
+    const out = conv2dReluMaxPool2d(x.reshape([1, ...x.shape]), weight, bias, conv, kernelSize, pool);
+    return out.reshape(out.shape.slice(1));
+  }
   const op = 'conv2dReluMaxPool2d';
   const p = conv2dParams(op, x, weight, bias, conv);
   const pp = pool2dParams(op, [p.batch, p.outChannels, p.outH, p.outW], `relu(conv2d(${x.describe()}))`, pair(op, 'kernelSize', kernelSize, 1), pool);

@@ -143,8 +143,8 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
       await waitFor(page, 'the op table', `!!deepQuery(['#op-table'])`, TRAIN_WAIT);
       expect(await attr(page, ['#weights-source'], 'data-kind')).toBe('safetensors');
       const opNames = await inPage<string[]>(page, `[...deepQuery(['#op-table']).querySelectorAll('tbody tr')].map((r) => r.dataset.op)`);
-      // The model runs each Conv2d + ReLU of feature_extractor as one fused op.
-      expect(opNames.slice(0, 5)).toEqual(['conv2d', 'permute', 'conv2dRelu', 'maxPool2d', 'conv2dRelu']);
+      // The model runs each Conv2d + ReLU + MaxPool2d of feature_extractor as one fused op.
+      expect(opNames.slice(0, 5)).toEqual(['conv2d', 'permute', 'conv2dReluMaxPool2d', 'conv2dReluMaxPool2d', 'reshape']);
       await (await handle(page, ['#op-table', "tr[data-op='conv2d'] button"])).click();
       await waitFor(page, 'the op detail', `deepQuery(['#op-detail'])?.dataset.op === 'conv2d'`, WAIT);
       const kernels = await inPage<string[]>(page, `[...deepQuery(['#op-detail']).querySelectorAll('.kernel')].map((k) => k.dataset.kernel)`);

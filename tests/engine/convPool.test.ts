@@ -210,7 +210,7 @@ describe('conv2dReluMaxPool2d errors', () => {
   });
 
   it('wants a 4-D input and a 4-D weight', () => {
-    expect(op(randn([2, 1, 10]), w, null)).toThrow(/^conv2dReluMaxPool2d: input must be \[N, C, H, W\], got \[2, 1, 10\]/);
+    expect(op(randn([2, 1, 2, 1, 10]), w, null)).toThrow(/^conv2dReluMaxPool2d: input must be \[N, C, H, W\] or unbatched \[C, H, W\], got \[2, 1, 2, 1, 10\]/);
     expect(op(x, randn([3, 2, 3]), null)).toThrow(/^conv2dReluMaxPool2d: weight must be \[outChannels, inChannels \/ groups, kH, kW\], got \[3, 2, 3\]/);
   });
 
@@ -231,5 +231,27 @@ describe('conv2dReluMaxPool2d errors', () => {
   it('refuses bad conv options by name', () => {
     expect(op(x, w, null, [1, 2], {}, { stride: 0 })).toThrow(/^conv2dReluMaxPool2d: stride must be an integer >= 1/);
     expect(op(x, w, null, [1, 2], {}, { groups: 4 })).toThrow(/^conv2dReluMaxPool2d: input channels \(2, input \[1, 2, 1, 10\]\) must be divisible by groups \(4\)/);
+  });
+});
+
+describe('conv2dReluMaxPool2d on unbatched input and NaN', () => {
+  it('takes an unbatched [C, H, W] input as a batch of one, like F.conv2d and F.maxPool2d', async () => {
+    const g = new Generator(6);
+    const x = randn([2, 1, 13], { generator: g });
+    const w = randn([3, 2, 1, 4], { generator: g });
+    const b = randn([3], { generator: g });
+    const unbatched = F.conv2dReluMaxPool2d(x, w, b, { padding: [0, 1] }, [1, 3]);
+    const batched = F.conv2dReluMaxPool2d(x.reshape([1, 2, 1, 13]), w, b, { padding: [0, 1] }, [1, 3]);
+    expect(unbatched.shape).toEqual([3, 1, 4]);
+    expect(Array.from((await unbatched.data()) as Float64Array)).toEqual(Array.from((await batched.data()) as Float64Array));
+  });
+
+  it('keeps a NaN, as PyTorch: relu(NaN) and a window holding it are NaN', async () => {
+    // 1x1 identity conv, windows of 4: [1, NaN, -1, 2] and [0.5, 3, -2, 1].
+    const out = F.conv2dReluMaxPool2d(tensor([1, NaN, -1, 2, 0.5, 3, -2, 1]).reshape([1, 1, 1, 8]), tensor([1]).reshape([1, 1, 1, 1]), null, {}, [1, 4]);
+    const v = Array.from((await out.data()) as Float64Array);
+    expect(Number.isNaN(v[0])).toBe(true);
+    expect(v[1]).toBe(3);
+    expect(Number.isNaN((await F.relu(tensor([NaN])).data())[0])).toBe(true);
   });
 });

@@ -12,7 +12,8 @@ const unaryFns: Record<UnaryOp, (x: number, alpha: number) => number> = {
   abs: (x) => Math.abs(x),
   square: (x) => x * x,
   reciprocal: (x) => 1 / x,
-  relu: (x) => (x > 0 ? x : 0),
+  // A NaN passes through, as PyTorch's relu (and max) keep it.
+  relu: (x) => (x > 0 || x !== x ? x : 0),
   elu: (x, a) => (x > 0 ? x : a * Math.expm1(x)),
   pow: (x, a) => Math.pow(x, a),
 };
