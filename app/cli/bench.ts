@@ -1,7 +1,8 @@
 /**
  * npm run bench -- [--json FILE] [--steps N] [--warmup N] [--batch N] [--eval-batch N]
  *                  [--peers hypnograd-webgpu,tfjs-webgpu,tfjs-wasm,hypnograd-cpu,tfjs-cpu,torch-cpu]
- *                  [--budget-s S] [--batch-for peer=N,...] [--no-profile] [--quiet]
+ *                  [--budget-s S] [--batch-for peer=N,...] [--no-profile] [--no-kernels]
+ *                  [--matmul-size N] [--quiet]
  *
  * The Chambon sleep stager (2 x 3000 input, 5,227 parameters, class-weighted cross-entropy, Adam)
  * trained in hypnograd and in TensorFlow.js in one headless Chromium on the same WebGPU adapter,
@@ -11,6 +12,10 @@
  * --budget-s bounds each browser peer's timed work: a peer too slow for --batch on this adapter
  * is measured at a halved batch (recorded per figure, with the reason). --batch-for fixes a
  * peer's batch instead. Peers run one after another, never concurrently.
+ *
+ * Kernel efficiency (after the peers, off with --no-kernels): the adapter's FMA peak (a raw
+ * WebGPU probe), TF.js's and hypnograd's matmul at --matmul-size (1024), and hypnograd's conv
+ * forward on the two Chambon temporal-convolution shapes at --batch, as GFLOP/s and ratios.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,7 +26,7 @@ import { parseArgs } from './args.ts';
 import { repoRoot } from './headless.ts';
 import { startBenchBrowser, type BenchBrowser } from '../../tests/bench/browser.ts';
 import { addResult, computeRatios, emptyReport, markdownTable, topKernels, type BenchReport, type MachineInfo } from '../../tests/bench/report.ts';
-import { ALL_PEERS, BROWSER_PEERS, type PeerConfig, type PeerName, type PeerResult } from '../../tests/bench/types.ts';
+import { ALL_PEERS, BROWSER_PEERS, type KernelEfficiencyConfig, type PeerConfig, type PeerName, type PeerResult } from '../../tests/bench/types.ts';
 
 export const PYTHON = '/usr/bin/python3';
 export const TORCH_SCRIPT = join(repoRoot, 'tests', 'bench', 'torch_bench.py');
@@ -36,8 +41,17 @@ export interface BenchOptions {
   budgetS: number;
   fixedBatches: Partial<Record<PeerName, number>>;
   profileKernels: boolean;
+  /** Run the kernel-efficiency step (peak FMA, matmuls, conv kernels). */
+  kernels: boolean;
+  matmulSize: number;
   quiet: boolean;
 }
+
+/** The FMA peak probe's size: enough workgroups to fill the device, about 2.1 GFLOP a run. */
+export const PEAK_WORKGROUPS = 256;
+export const PEAK_ITERATIONS = 1000;
+export const KERNEL_WARMUP = 1;
+export const KERNEL_RUNS = 5;
 
 function positiveInt(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
@@ -54,7 +68,7 @@ function peerName(s: string, flag: string): PeerName {
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const a = parseArgs(argv, {
     json: 'value', steps: 'value', warmup: 'value', batch: 'value', 'eval-batch': 'value', peers: 'value',
-    'budget-s': 'value', 'batch-for': 'value', 'no-profile': 'flag', quiet: 'flag',
+    'budget-s': 'value', 'batch-for': 'value', 'no-profile': 'flag', 'no-kernels': 'flag', 'matmul-size': 'value', quiet: 'flag',
   });
   const peers = (a.get('peers') ?? ALL_PEERS.join(',')).split(',').filter(Boolean).map((p) => peerName(p.trim(), '--peers'));
   if (!peers.length) throw new Error('--peers names no peer');
@@ -75,6 +89,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     budgetS,
     fixedBatches,
     profileKernels: !a.has('no-profile'),
+    kernels: !a.has('no-kernels'),
+    matmulSize: positiveInt('matmul-size', a.get('matmul-size'), 1024),
     quiet: a.has('quiet'),
   };
 }
@@ -131,10 +147,11 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   const config = {
     peers: opts.peers, steps: opts.steps, warmup: opts.warmup, batch: opts.batch, evalBatch: opts.evalBatch,
     budgetS: opts.budgetS, fixedBatches: opts.fixedBatches, profileKernels: opts.profileKernels,
+    kernels: opts.kernels, matmulSize: opts.matmulSize,
   };
   const report = emptyReport(config, machineInfo(null));
   try {
-    if (browserPeers.length) {
+    if (browserPeers.length || opts.kernels) {
       log('starting Vite and Chromium');
       browser = await startBenchBrowser({ log });
       report.machine.chromium = await browser.chromiumVersion();
@@ -166,6 +183,23 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
       } catch (err) {
         report.errors[peer] = (err as Error).message;
         log(`${peer} failed: ${(err as Error).message}`);
+      }
+    }
+    if (opts.kernels) {
+      try {
+        if (!report.adapter?.available) throw new Error(`no WebGPU adapter in this Chromium (${report.adapter?.error})`);
+        const cfg: KernelEfficiencyConfig = { batch: opts.batch, matmulSize: opts.matmulSize, warmup: KERNEL_WARMUP, runs: KERNEL_RUNS, budgetMs: budgetMs / 2, peakWorkgroups: PEAK_WORKGROUPS, peakIterations: PEAK_ITERATIONS };
+        log(`kernel efficiency: FMA peak, matmul ${opts.matmulSize}, conv at batch ${opts.batch}`);
+        // Seven figures, each bounded by its budget after a warm-up run (which may take as long again).
+        const k = await browser!.kernelEfficiency(cfg, Math.max(600_000, 10 * budgetMs));
+        report.kernelEfficiency = k;
+        report.notes.push(`Kernel efficiency: GFLOP/s = 2 x multiply-adds / median time of ${KERNEL_RUNS} runs after ${KERNEL_WARMUP} warm-up; ${k.timestampQuery ? 'GPU time from timestamp queries (hypnograd: its profiler, conv/matmul kernels only; TF.js: tf.time kernelMs; the FMA probe: its own pass timestamps)' : 'wall time (no timestamp-query on this adapter)'}. Every timed output is checked against a float64 recomputation.`);
+        for (const n of k.notes) report.notes.push(`Kernel efficiency: ${n}.`);
+        const g = (v: number) => v.toFixed(2);
+        log(`kernel efficiency: peak ${g(k.peakFma.gflops)} GFLOP/s; matmul TF.js ${g(k.matmul.tfjsWebgpu.gflops)}, hypnograd ${g(k.matmul.hypnogradWebgpu.gflops)}; conv1 ${g(k.conv.conv1.gflops)}, conv2 ${g(k.conv.conv2.gflops)} GFLOP/s`);
+      } catch (err) {
+        report.kernelEfficiencyError = (err as Error).message;
+        log(`kernel efficiency failed: ${(err as Error).message}`);
       }
     }
   } finally {

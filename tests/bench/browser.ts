@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer';
 import { repoRoot, startHeadless, withTimeout } from '../../app/cli/headless.ts';
-import type { AdapterInfo, BenchPageApi, PeerConfig, PeerResult } from './types.ts';
+import type { AdapterInfo, BenchPageApi, KernelEfficiency, KernelEfficiencyConfig, PeerConfig, PeerResult } from './types.ts';
 
 export const BENCH_PAGE = '/tests/bench/index.html';
 
@@ -27,6 +27,8 @@ export interface BenchBrowser {
   tfjsParameterCount(): Promise<number>;
   wasmShimCheck(strideW: number, pad: 'same' | 'valid'): Promise<{ maxAbsDiff: number; maxAbs: number }>;
   runPeer(cfg: PeerConfig, timeoutMs: number): Promise<PeerResult>;
+  /** The kernel-efficiency step (peak FMA, matmuls, conv kernels) in a fresh page. */
+  kernelEfficiency(cfg: KernelEfficiencyConfig, timeoutMs: number): Promise<KernelEfficiency>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startBenchBrowser(opts: { timeoutMs?: number; log?: (line:
       tfjsParameterCount: () => withPage('counting TF.js parameters', 60_000, (p) => p.evaluate(() => hypnogradBench.tfjsParameterCount())),
       wasmShimCheck: (strideW, pad) => withPage('checking the wasm Conv2DBackpropFilter shim', 60_000, (p) => p.evaluate((s: number, q: 'same' | 'valid') => hypnogradBench.wasmShimCheck(s, q), strideW, pad)),
       runPeer: (cfg, ms) => withPage(`peer ${cfg.peer}`, ms, (p) => p.evaluate((c: PeerConfig) => hypnogradBench.run(c), cfg)),
+      kernelEfficiency: (cfg, ms) => withPage('kernel efficiency', ms, (p) => p.evaluate((c: KernelEfficiencyConfig) => hypnogradBench.kernelEfficiency(c), cfg)),
       close,
     };
   } catch (err) {

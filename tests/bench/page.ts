@@ -3,7 +3,7 @@
  * touches the GPU, then exposes `window.hypnogradBench`; the CLI opens one fresh page per peer.
  */
 import { installGpuInstrument } from './gpuInstrument.ts';
-import type { AdapterInfo, BenchPageApi, PeerConfig, PeerResult } from './types.ts';
+import type { AdapterInfo, BenchPageApi, KernelEfficiency, KernelEfficiencyConfig, PeerConfig, PeerResult } from './types.ts';
 import { splitPeer } from './types.ts';
 import { measure, type BenchSubject } from './measure.ts';
 
@@ -62,7 +62,12 @@ async function wasmShimCheck(strideW: number, pad: 'same' | 'valid'): Promise<{ 
   return m.checkWasmConv2dFilterGrad(strideW, pad);
 }
 
-const api: BenchPageApi = { adapterInfo, run, tfjsParameterCount, wasmShimCheck };
+async function kernelEfficiency(cfg: KernelEfficiencyConfig): Promise<KernelEfficiency> {
+  const m = await import('./kernelEfficiency.ts');
+  return m.runKernelEfficiency(cfg);
+}
+
+const api: BenchPageApi = { adapterInfo, run, kernelEfficiency, tfjsParameterCount, wasmShimCheck };
 const w = globalThis as unknown as { hypnogradBench: BenchPageApi; hypnogradBenchReady: boolean };
 w.hypnogradBench = api;
 w.hypnogradBenchReady = true;

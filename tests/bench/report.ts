@@ -1,5 +1,5 @@
 /** The bench's JSON document (figures named library.backend.figure), its ratios, and its markdown table. */
-import type { AdapterInfo, BackendName, Library, PeerName, PeerResult } from './types.ts';
+import type { AdapterInfo, BackendName, KernelEfficiency, KernelFigure, Library, PeerName, PeerResult } from './types.ts';
 import { splitPeer } from './types.ts';
 
 export interface MachineInfo {
@@ -34,6 +34,9 @@ export interface BenchConfigSummary {
   budgetS: number;
   fixedBatches: Partial<Record<PeerName, number>>;
   profileKernels: boolean;
+  /** Whether the kernel-efficiency step ran (off with --no-kernels), and its matmul size. */
+  kernels: boolean;
+  matmulSize: number;
 }
 
 export interface BenchReport {
@@ -45,6 +48,9 @@ export interface BenchReport {
   tfjs: Partial<Record<BackendName, PeerResult>>;
   torch: Partial<Record<BackendName, PeerResult>>;
   ratios: Record<string, Ratio>;
+  /** Conv kernels' GFLOP/s against a tuned matmul's and the FMA peak (null: skipped or failed). */
+  kernelEfficiency: KernelEfficiency | null;
+  kernelEfficiencyError: string | null;
   /** Peers that failed, with the reason (the others are still reported). */
   errors: Partial<Record<PeerName, string>>;
   notes: string[];
@@ -80,7 +86,7 @@ export function ratio(a: PeerResult, b: PeerResult): Omit<Ratio, 'numerator' | '
 }
 
 export function emptyReport(config: BenchConfigSummary, machine: MachineInfo): BenchReport {
-  return { generatedAt: new Date().toISOString(), config, machine, adapter: null, hypnograd: {}, tfjs: {}, torch: {}, ratios: {}, errors: {}, notes: [] };
+  return { generatedAt: new Date().toISOString(), config, machine, adapter: null, hypnograd: {}, tfjs: {}, torch: {}, ratios: {}, kernelEfficiency: null, kernelEfficiencyError: null, errors: {}, notes: [] };
 }
 
 export function addResult(report: BenchReport, result: PeerResult): void {
@@ -124,6 +130,38 @@ export function markdownTable(report: BenchReport): string {
     lines.push('| --- | ---: | ---: | ---: | --- |');
     for (const [name, r] of ratios) {
       lines.push(`| ${name} | ${fmt(r.trainStepMedian, 3)} | ${fmt(r.trainStepRead10Median, 3)} | ${fmt(r.evalForwardMedian, 3)} | ${r.basis} |`);
+    }
+  }
+  const k = kernelEfficiencyTable(report);
+  if (k) lines.push('', k);
+  return lines.join('\n');
+}
+
+const gflops = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(v < 0.1 ? 1 : 0)} %`);
+
+/** Kernel efficiency: GFLOP/s of each timed kernel and the conv kernels' share of the others. */
+export function kernelEfficiencyTable(report: BenchReport): string | null {
+  if (report.kernelEfficiencyError) return `Kernel efficiency: failed: ${report.kernelEfficiencyError}`;
+  const k = report.kernelEfficiency;
+  if (!k) return null;
+  const mm = k.matmul;
+  const lines: string[] = [];
+  lines.push(`| kernel efficiency (${k.adapter}) | shape | GFLOP | time, ms (median) | GFLOP/s | of TF.js matmul | of hypnograd matmul | of FMA peak |`);
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const row = (name: string, shape: string, f: KernelFigure, overTfjs: number | null, overHyp: number | null, overPeak: number | null) =>
+    lines.push(`| ${name} | ${shape} | ${(f.flops / 1e9).toFixed(3)} | ${ms(f.ms)}${f.method === 'wall-clock' ? ' (wall)' : ''} | ${gflops(f.gflops)} | ${pct(overTfjs)} | ${pct(overHyp)} | ${pct(overPeak)} |`);
+  const p = k.peakFma;
+  row('FMA peak (raw WebGPU probe)', `${p.workgroups} x ${p.workgroupSize} inv. x ${p.accumulators} vec4 x ${p.iterations}`, p, null, null, 1);
+  const mmShape = `[${mm.m},${mm.k}] x [${mm.k},${mm.n}]`;
+  row(`TF.js tf.matMul (${mm.tfjsWebgpu.kernels.join('+') || '?'})`, mmShape, mm.tfjsWebgpu, 1, 1 / mm.hypnogradOverTfjs, mm.tfjsWebgpu.gflops / p.gflops);
+  row(`hypnograd F.matmul (${mm.hypnogradWebgpu.kernels.join('+') || '?'})`, mmShape, mm.hypnogradWebgpu, mm.hypnogradOverTfjs, 1, mm.hypnogradWebgpu.gflops / p.gflops);
+  for (const [name, c] of Object.entries(k.conv)) {
+    const shape = `x [${c.x}] w [${c.weight}] pad [${c.padding}]`;
+    row(`hypnograd F.conv2d ${name} (${c.kernels.join('+') || '?'})`, shape, c, c.overTfjsMatmul, c.overHypnogradMatmul, c.overPeak);
+    if (c.tfjsConv2d) {
+      const t = c.tfjsConv2d;
+      row(`TF.js conv2d ${name} (${t.kernels.join('+') || '?'})`, `same, NHWC${t.batch !== c.x[0] ? `, batch ${t.batch}` : ''}`, t, t.gflops / mm.tfjsWebgpu.gflops, t.gflops / mm.hypnogradWebgpu.gflops, t.overPeak);
     }
   }
   return lines.join('\n');

@@ -30,3 +30,8 @@ export function spread(samplesMs: readonly number[]): Spread {
     meanMs: round(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)),
   };
 }
+
+/** The unrounded median (figures derived from it, such as GFLOP/s, are computed before rounding). */
+export function median(samples: readonly number[]): number {
+  return quantile([...samples].sort((a, b) => a - b), 0.5);
+}

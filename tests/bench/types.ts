@@ -95,9 +95,99 @@ export interface AdapterInfo {
   error: string | null;
 }
 
+/** What the kernel-efficiency step measures (one page, the bench's WebGPU adapter). */
+export interface KernelEfficiencyConfig {
+  /** Batch of the two Chambon convolution shapes (the bench's --batch). */
+  batch: number;
+  /** M = N = K of the matmuls (--matmul-size). */
+  matmulSize: number;
+  warmup: number;
+  runs: number;
+  /** Wall-time budget per figure (ms): fewer timed runs (at least 1) where `runs` would not fit; 0: never fewer. */
+  budgetMs: number;
+  peakWorkgroups: number;
+  peakIterations: number;
+}
+
+export type KernelTimingMethod = 'gpu-timestamps' | 'wall-clock';
+
+/** One timed kernel: GFLOP/s = flops / (ms * 1e6), ms the median of `samplesMs`. */
+export interface KernelFigure {
+  flops: number;
+  ms: number;
+  samplesMs: number[];
+  gflops: number;
+  method: KernelTimingMethod;
+  /** How `ms` was taken, in words. */
+  timing: string;
+  /** The kernels (pipeline keys / program names) whose time is counted. */
+  kernels: string[];
+}
+
+/** Largest error of sampled outputs against a float64 recomputation on the CPU, relative to sum |terms|. */
+export interface Float64Check {
+  samples: number;
+  maxRelError: number;
+}
+
+export interface PeakFmaFigure extends KernelFigure {
+  workgroups: number;
+  workgroupSize: number;
+  accumulators: number;
+  lanes: number;
+  iterations: number;
+  /**
+   * FMA chains recomputed on the CPU; largest difference relative to the value, against float64
+   * and against the nearer float32 emulation (fused or unfused fma).
+   */
+  check: { chainsChecked: number; maxRelDiff: number; maxRelDiffFloat32: number };
+}
+
+export interface MatmulFigure extends KernelFigure {
+  library: Library;
+  check: Float64Check;
+}
+
+export interface ConvFigure extends KernelFigure {
+  x: number[];
+  weight: number[];
+  bias: number[] | null;
+  padding: [number, number];
+  out: number[];
+  check: Float64Check;
+  /** This conv's GFLOP/s over the other figure's. */
+  overTfjsMatmul: number | null;
+  overHypnogradMatmul: number | null;
+  overPeak: number | null;
+  /** TF.js's conv2d on the same shape, for context: NHWC, input zero-padded beforehand, 'valid', fused bias where there is one. */
+  tfjsConv2d: (KernelFigure & { batch: number; check: Float64Check; overPeak: number | null }) | null;
+  /** Largest |hypnograd - TF.js| over the samples both computed, and the largest |output|. */
+  agreement: { maxAbsDiff: number; maxAbs: number } | null;
+}
+
+export interface KernelEfficiency {
+  config: KernelEfficiencyConfig;
+  adapter: string;
+  timestampQuery: boolean;
+  peakFma: PeakFmaFigure;
+  matmul: {
+    m: number;
+    n: number;
+    k: number;
+    tfjsWebgpu: MatmulFigure;
+    hypnogradWebgpu: MatmulFigure;
+    /** Largest |hypnograd - TF.js| over the whole product, and the largest |product|. */
+    agreement: { maxAbsDiff: number; maxAbs: number };
+    hypnogradOverTfjs: number;
+  };
+  conv: { conv1: ConvFigure; conv2: ConvFigure };
+  notes: string[];
+}
+
 export interface BenchPageApi {
   adapterInfo(): Promise<AdapterInfo>;
   run(cfg: PeerConfig): Promise<PeerResult>;
+  kernelEfficiency(cfg: KernelEfficiencyConfig): Promise<KernelEfficiency>;
   /** The TF.js model's parameter count (built on the cpu backend, no training). */
   tfjsParameterCount(): Promise<number>;
   /** The wasm Conv2DBackpropFilter shim against TF.js's cpu backend. */
