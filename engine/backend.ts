@@ -134,8 +134,8 @@ export interface Backend {
    * maxPool2d(max(conv2d(x, weight, bias), 0), pool) in one pass, where the backend has a kernel
    * for these shapes (null where it has not: the caller then runs the three ops). argmax is a
    * flat index within the convolution's output plane, as maxPool2d's, for every window whose
-   * max is positive (where it is not, the window passes no gradient and its index is only
-   * somewhere in the window). With `withArgmax` false (no gradient wanted) argmax may be null.
+   * max is positive; where it is not, the window passes no gradient and its index is -1. With
+   * `withArgmax` false (no gradient wanted) argmax may be null.
    */
   conv2dReluMaxPool2d?(x: Storage, weight: Storage, bias: Storage | null, p: Conv2dParams, pool: Pool2dParams, withArgmax: boolean): { out: Storage; argmax: Storage | null } | null;
   /**

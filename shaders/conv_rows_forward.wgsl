@@ -30,7 +30,8 @@
 // window's winner as a flat index r * outW + t into the convolution's output plane (as a float,
 // like maxpool2d_forward.wgsl: first max wins ties, a NaN wins). relu(max) = max(relu), and the
 // winner of the ReLU'd window only matters where the max is positive, so this equals the three
-// ops. The full convolution output is never written.
+// ops. Where it is not (0 or NaN), no gradient passes and the winner is written as -1, which
+// saves the backward a load of the pooled value. The full convolution output is never written.
 //   pooled, argmax [N, outC, R, pooledW]
 // Launch: N * R * ceil(outW / TW) invocations in workgroups of 64 (t-block fastest, folded into
 // x and y) times ceil(outC / COB) in z.

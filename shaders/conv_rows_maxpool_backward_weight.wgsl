@@ -1,7 +1,8 @@
 // Gradient of the fused row convolution + ReLU + max pool (conv2dReluMaxPool2d, forward in
 // conv_rows_forward.wgsl's pool variant) with respect to the weight and the bias, from the pooled
 // gradient. A window passes its gradient to its winner only, and the ReLU only where the pooled
-// value is positive, so with g' = gradOut * (pooled > 0) and a the winner's position in its row:
+// value is positive (the forward marks the other windows' winner -1), so with a the winner's
+// position in its row and g' = gradOut where a >= 0, else 0:
 //   partial[chunk, o, i, k] = sum over rows in the chunk, windows w of g'[n, o, r, w] * x[n, i, r, a + k - pad]
 //   partial[chunk, numWeights + o] = sum of g'[n, o, r, w]   (the bias; tiles with i = 0, k0 = 0)
 // one product per window instead of one per convolution output (a twelfth, for Chambon's pool
@@ -9,15 +10,16 @@
 // reuse as in conv_rows_backward_weight.wgsl), and loads are what costs: each group of 4
 // consecutive invocations shares (o, i, chunk) and covers 4 * J consecutive taps with the lanes
 // interleaved (lane l owns taps k0 + 4j + l, j < J, J accumulators), so the 4 lanes load 4
-// adjacent inputs (one vector load on a software GPU, one coalesced transaction on a real one)
-// and the same gradient, winner and pooled value. sum_leading.wgsl then sums the chunks.
-// Padding taps read 0; taps past K are computed and not stored. The host generates the
-// unrolled statements ({{...}}) for J.
-//   gradOut, pooled, argmax [N, outC, R, pooledW]   argmax = r * outW + a, as a float
+// adjacent inputs and need the same gradient and winner. With subgroups (the host's variant)
+// even those are shared: lane l loads window w + l's, and subgroupShuffle hands each to the
+// others, a quarter of those loads. sum_leading.wgsl then sums the chunks. Padding taps read 0;
+// taps past K are computed and not stored. The host generates the unrolled statements ({{...}}).
+//   gradOut, argmax [N, outC, R, pooledW]   argmax = r * outW + a as a float, or -1
 //   x [N, inC, R, inW];  partial [chunks, outC * inC * K + outC]
 // Launch: chunks * inC * outC * kGroups * 4 invocations in workgroups of 64 (kGroups =
 // ceil(K / (4 * J))), the lane fastest, then the tap group, folded into up to three grid dimensions.
 
+{{ENABLE}}
 struct Params {
   total: u32,
   rows: i32,         // R
@@ -35,11 +37,10 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> gradOut: array<f32>;
-@group(0) @binding(1) var<storage, read> pooled: array<f32>;
-@group(0) @binding(2) var<storage, read> argmax: array<f32>;
-@group(0) @binding(3) var<storage, read> x: array<f32>;
-@group(0) @binding(4) var<storage, read_write> partial: array<f32>;
-@group(0) @binding(5) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> argmax: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read_write> partial: array<f32>;
+@group(0) @binding(4) var<uniform> u: Params;
 
 const J: i32 = {{J}};
 
@@ -49,7 +50,7 @@ fn xAt(row: i32, t: i32) -> f32 {
 }
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>{{BUILTINS}}) {
   let rowLen = nwg.x * 64u;
   let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
   if (flat >= u.total) {
@@ -73,12 +74,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let gRow = ((n * u.outC + o) * u.rows + r) * u.pooledW;
     let xRow = ((n * u.inC + i) * u.rows + r) * u.inW;
     let rowStart = r * u.outW;
-    for (var w = 0; w < u.pooledW; w++) {
-      let g = select(0.0, gradOut[gRow + w], pooled[gRow + w] > 0.0);
-      let s = i32(argmax[gRow + w]) - rowStart + k0 - u.pad;
-      {{MACS}}
-      gb += g;
-    }
+    {{WINDOWS}}
   }
   let stride = u.numWeights + u.outC;
   let base = chunk * stride + (o * u.inC + i) * u.taps;

@@ -1,10 +1,11 @@
 // Gradient of max pooling over a ReLU, back to the ReLU's input, when windows do not overlap
 // (the fused conv2dReluMaxPool2d's input gradient runs the dense convolution gradient on it).
 // Each window's gradient goes to its winner, and through the ReLU only where the pooled value
-// (the ReLU of the winner) is positive; every other element is 0 (the host zero-fills).
-//   gradOut, pooled, argmax [planes, outH, outW]   argmax = flat index ih * W + iw (a float)
-//   gradInput               [planes, H, W]
-// Each invocation owns one window: three loads and one store.
+// (the ReLU of the winner) is positive: the fused forward marks the other windows' winner -1.
+// Every other element stays 0 (the host zero-fills).
+//   gradOut, argmax [planes, outH, outW]   argmax = flat index ih * W + iw (a float), or -1
+//   gradInput       [planes, H, W]
+// Each invocation owns one window: two loads and at most one store.
 // Launch: planes * outH * outW invocations in workgroups of 64, folded into up to three grid
 // dimensions.
 
@@ -15,10 +16,9 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> gradOut: array<f32>;
-@group(0) @binding(1) var<storage, read> pooled: array<f32>;
-@group(0) @binding(2) var<storage, read> argmax: array<f32>;
-@group(0) @binding(3) var<storage, read_write> gradInput: array<f32>;
-@group(0) @binding(4) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> argmax: array<f32>;
+@group(0) @binding(2) var<storage, read_write> gradInput: array<f32>;
+@group(0) @binding(3) var<uniform> u: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -27,6 +27,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (flat >= u.total) {
     return;
   }
-  let plane = flat / u.outPlane;
-  gradInput[plane * u.inPlane + u32(argmax[flat])] = select(0.0, gradOut[flat], pooled[flat] > 0.0);
+  let at = argmax[flat];
+  if (at >= 0.0) {
+    gradInput[(flat / u.outPlane) * u.inPlane + u32(at)] = gradOut[flat];
+  }
 }

@@ -12,7 +12,7 @@
  * Values and gradients are sums, compared with convPool.ts's rule (CONV: rtol |cpu| plus
  * atolPerTerm per term summed). Winners are compared through the backend's fused kernel where
  * the window's max is positive (a clipped window passes no gradient, and the fused kernel
- * picks its winner before the ReLU): equal, except where the float64 conv outputs of both
+ * marks its winner -1): equal, except where the float64 conv outputs of both
  * winners are within float32 rounding of each other (a near tie float32 may order either way;
  * counted and reported, improbable with normal data). Integer-valued cases make every float32
  * conv sum exact, so windows hold exact ties and the winners must be equal with no exception:
@@ -151,7 +151,7 @@ function compare(name: string, actual: Float64Array, expected: Float64Array, ter
 
 /**
  * The fused kernel's winners against the CPU's (conv2dRelu then maxPool2d), where the CPU's
- * pooled value is positive; elsewhere the winner must at least lie in its window.
+ * pooled value is positive; where the fused pooled value is not positive, the winner is -1.
  */
 function winnerCheck(c: ConvReluPoolCase, p: Conv2dParams, pp: Pool2dParams, inputs: Float64Array[], gpu: { out: Float64Array; argmax: Float64Array }): Check {
   const name = `conv2dReluMaxPool2d ${c.name}: fused kernel's winners`;
@@ -173,6 +173,11 @@ function winnerCheck(c: ConvReluPoolCase, p: Conv2dParams, pp: Pool2dParams, inp
     const pos = i % (pp.outH * pp.outW);
     const [h, wIdx] = [Math.floor(pos / pp.outW), pos % pp.outW];
     const [ah, aw] = [Math.floor(a / p.outW), a % p.outW];
+    // A window whose max is not positive passes no gradient: the fused kernel marks it -1.
+    if (!(gpu.out[i] > 0)) {
+      if (a !== -1) return expectTrue(name, false, `window ${i} (row ${h}, window ${wIdx}): pooled ${gpu.out[i]} is not positive, so its winner should be -1, got ${a}`);
+      continue;
+    }
     if (!Number.isInteger(a) || ah !== h || aw < wIdx * pp.kW || aw >= (wIdx + 1) * pp.kW) {
       return expectTrue(name, false, `window ${i} (row ${h}, window ${wIdx} of ${pp.kW}): winner ${a} lies outside it`);
     }

@@ -100,7 +100,7 @@ export function conv2dReluMaxPool2dBackward(
   if (!rows || !windows) throw new Error('webgpu conv2dReluMaxPool2dBackward: these shapes have no fused forward, so no fused backward');
   const pooledSize = pool.batch * pool.channels * pool.outH * pool.outW;
   for (const [name, s] of [['gradOut', gradOut], ['out', out], ['argmax', argmax]] as const) checkLength('conv2dReluMaxPool2dBackward', name, s, pooledSize, 'batch*outChannels*outH*pooledW');
-  const g = { gradOut, pooled: out, argmax };
+  const g = { gradOut, argmax };
   const input = need.input ? rowConvReluMaxPoolBackwardInputDense(ctx, rows, windows, g, weight) : null;
   if (!need.weight && !need.bias) return { input, weight: null, bias: null };
   const grads = rowConvReluMaxPoolBackwardWeight(ctx, rows, windows, g, x, need.bias);

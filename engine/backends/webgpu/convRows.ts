@@ -128,12 +128,13 @@ function forwardCode(cob: number, tv: number, subgroups: boolean, pool = 0): str
         '@group(0) @binding(4) var<storage, read_write> argmax: array<f32>;',
         '@group(0) @binding(5) var<uniform> u: Params;',
         '',
-        '// relu(best) keeps a NaN (PyTorch\'s relu and max pool both propagate it).',
+        '// relu(best) keeps a NaN (PyTorch\'s relu and max pool both propagate it); a window',
+        '// that passes no gradient (best not positive) gets winner -1.',
         'fn putPool(live: bool, base: i32, o: i32, w: i32, best: f32, at: i32) {',
         '  if (live && o < u.outC && w < u.pooledW) {',
         '    let i = base + o * u.rows * u.pooledW + w;',
         '    out[i] = select(best, 0.0, best <= 0.0);',
-        '    argmax[i] = f32(at);',
+        '    argmax[i] = select(-1.0, f32(at), best > 0.0);',
         '  }',
         '}',
       ].join('\n')
@@ -379,9 +380,9 @@ export function rowConvReluMaxPool(ctx: GpuContext, r: RowConv, pool: RowPool, x
   return { out, argmax: argmax! };
 }
 
+/** The pooled gradient and the fused forward's winners (-1 where the window passes no gradient). */
 interface PooledGrad {
   gradOut: GpuStorage;
-  pooled: GpuStorage;
   argmax: GpuStorage;
 }
 
@@ -399,7 +400,7 @@ export function rowConvReluMaxPoolBackwardInputDense(ctx: GpuContext, r: RowConv
   ctx.dispatch({
     key: 'relu_maxpool2d_backward_scatter',
     code: reluPoolScatterSource,
-    inputs: [g.gradOut, g.pooled, g.argmax],
+    inputs: [g.gradOut, g.argmax],
     outputs: [dense],
     uniforms: [u32(windows), u32(r.rows * pool.windows), u32(r.rows * r.outW)],
     workgroups: ctx.grid(windows, WORKGROUP_SIZE),
@@ -409,10 +410,48 @@ export function rowConvReluMaxPoolBackwardInputDense(ctx: GpuContext, r: RowConv
   return gradX;
 }
 
-/** Fills a lane-interleaved template: J scalar accumulators, each updated and stored once. */
-function laneInterleaved(template: string, j: number, mac: (k: number) => string, store: (k: number) => string): string {
+/**
+ * conv_rows_maxpool_backward_weight.wgsl for J taps per lane. With subgroups, lane l of each
+ * group of 4 loads window w + l's gradient and winner and subgroupShuffle hands them round (the
+ * 4 lanes share everything but their taps, and the host launches whole groups, so every lane
+ * reaches the shuffles); windows past the row's end carry gradient 0.
+ */
+function poolBackwardWeightCode(j: number, subgroups: boolean): string {
   const each = (f: (k: number) => string, sep: string) => Array.from({ length: j }, (_, k) => f(k)).join(sep);
-  return fill(template, { J: j, DECLARE: each((k) => `var a${k} = 0.0;`, '\n  '), MACS: each(mac, '\n      '), STORE: each(store, '\n  ') });
+  const macs = (indent: string) => each((k) => `a${k} += g * xAt(xRow, s + ${4 * k});`, `\n${indent}`);
+  const windows = subgroups
+    ? [
+        'for (var w0 = 0; w0 < u.pooledW; w0 += 4) {',
+        '      let mine = min(w0 + lane, u.pooledW - 1);',
+        '      let at = argmax[gRow + mine];',
+        '      let gl = select(0.0, gradOut[gRow + mine], at >= 0.0 && w0 + lane < u.pooledW);',
+        '      let pl = i32(at) - rowStart - u.pad;',
+        '      for (var q = 0u; q < 4u; q++) {',
+        '        let g = subgroupShuffle(gl, quad + q);',
+        '        let s = subgroupShuffle(pl, quad + q) + k0;',
+        `        ${macs('        ')}`,
+        '        gb += g;',
+        '      }',
+        '    }',
+      ].join('\n')
+    : [
+        'for (var w = 0; w < u.pooledW; w++) {',
+        '      let at = argmax[gRow + w];',
+        '      let g = select(0.0, gradOut[gRow + w], at >= 0.0);',
+        '      let s = i32(at) - rowStart + k0 - u.pad;',
+        `      ${macs('      ')}`,
+        '      gb += g;',
+        '    }',
+      ].join('\n');
+  return fill(poolBackwardWeightSource, {
+    // The shuffles' source lanes share the group of 4, which the uniformity analysis cannot see.
+    ENABLE: subgroups ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '',
+    BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '',
+    J: j,
+    DECLARE: each((k) => `var a${k} = 0.0;`, '\n  ') + (subgroups ? '\n  let quad = subgroupLane & ~3u;' : ''),
+    WINDOWS: windows,
+    STORE: each((k) => `put(base, k0 + ${4 * k}, a${k});`, '\n  '),
+  });
 }
 
 /** d/dweight and d/dbias of rowConvReluMaxPool: one product per window, summed over chunks of rows. */
@@ -428,10 +467,11 @@ export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, po
   const numWeights = r.outC * r.inC * r.taps;
   const total = chunks * tiles;
   const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
+  const subgroups = ctx.hasSubgroups;
   ctx.dispatch({
-    key: `conv_rows_maxpool_backward_weight_${j}`,
-    code: cached(`pw${j}`, () => laneInterleaved(poolBackwardWeightSource, j, (k) => `a${k} += g * xAt(xRow, s + ${4 * k});`, (k) => `put(base, k0 + ${4 * k}, a${k});`)),
-    inputs: [g.gradOut, g.pooled, g.argmax, x],
+    key: `conv_rows_maxpool_backward_weight_${j}${subgroups ? '_subgroups' : ''}`,
+    code: cached(`pw${j}${subgroups}`, () => poolBackwardWeightCode(j, subgroups)),
+    inputs: [g.gradOut, g.argmax, x],
     outputs: [partial],
     uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights].map(i32)],
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
