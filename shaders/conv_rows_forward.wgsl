@@ -31,7 +31,8 @@
 // like maxpool2d_forward.wgsl: first max wins ties, a NaN wins). relu(max) = max(relu), and the
 // winner of the ReLU'd window only matters where the max is positive, so this equals the three
 // ops. Where it is not (0 or NaN), no gradient passes and the winner is written as -1, which
-// saves the backward a load of the pooled value. The full convolution output is never written.
+// saves the backward a load of the pooled value. Without a gradient to come (withArgmax = 0) the
+// winners are not written. The full convolution output is never written.
 //   pooled, argmax [N, outC, R, pooledW]
 // Launch: N * R * ceil(outW / TW) invocations in workgroups of 64 (t-block fastest, folded into
 // x and y) times ceil(outC / COB) in z.
@@ -55,6 +56,7 @@ struct Params {
   hasBias: u32,
   relu: u32,
   pooledW: i32,   // windows per row (pool variant only)
+  withArgmax: u32, // write the winners (pool variant; 0 when no gradient is wanted)
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;

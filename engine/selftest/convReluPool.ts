@@ -21,6 +21,7 @@
  */
 import type { Backend, Conv2dParams, Pool2dParams, Storage } from '../backend.ts';
 import { cpuBackend } from '../backends/cpu/index.ts';
+import { noGrad } from '../autograd.ts';
 import { Generator } from '../random.ts';
 import { Tensor, tensor, tidy } from '../tensor.ts';
 import * as F from '../functional.ts';
@@ -89,6 +90,8 @@ function values(n: number, g: Generator, kind: 'normal' | 'integers'): Float64Ar
 
 interface Run {
   out: Float64Array;
+  /** The same forward under noGrad (no winners written). */
+  outNoGrad: Float64Array;
   grads: (Float64Array | null)[];
   /** Kernel keys dispatched during forward and backward (WebGPU only). */
   keys: string[];
@@ -128,11 +131,15 @@ async function runOp(c: ConvReluPoolCase, inputs: Float64Array[], gradOut: Float
     out.dispose();
     const grads: (Float64Array | null)[] = [];
     for (const t of ts) grads.push(t.grad ? await t.grad.data() : null);
+    // Without a gradient to come the fused forward skips writing its winners: same values.
+    const plain = noGrad(() => F.conv2dReluMaxPool2d(ts[0], ts[1], ts[2] ?? null, c.conv, c.kernel, c.pool));
+    const outNoGrad = await plain.data();
+    plain.dispose();
     let fusedWinners: Run['fusedWinners'] = null;
     const b = ts[0].backend;
     const f = b.conv2dReluMaxPool2d?.(ts[0].storage, ts[1].storage, ts[2]?.storage ?? null, p, pp, true);
     if (f) fusedWinners = { out: await readAndRelease(b, f.out), argmax: await readAndRelease(b, f.argmax!) };
-    return { out: outValues, grads, keys, fusedWinners };
+    return { out: outValues, outNoGrad, grads, keys, fusedWinners };
   } finally {
     for (const t of ts) {
       t.grad?.dispose();
@@ -245,7 +252,7 @@ export async function runConvReluPoolCase(ctx: Context, c: ConvReluPoolCase, see
   const overlap = Math.ceil(pp.kH / pp.strideH) * Math.ceil(pp.kW / pp.strideW);
   const xTerms = (p.outChannels / p.groups) * p.kH * p.kW * overlap;
   const paramTerms = pp.batch * pp.outH * pp.outW;
-  const checks: Check[] = [compare(`${label}: forward`, gpu.out, cpu.out, convTerms)];
+  const checks: Check[] = [compare(`${label}: forward`, gpu.out, cpu.out, convTerms), compare(`${label}: forward under noGrad`, gpu.outNoGrad, cpu.out, convTerms)];
   checks.push(expectTrue(`${label}: some windows pass the ReLU, some are clipped`, cpu.out.some((v) => v > 0) && cpu.out.some((v) => v === 0), `${cpu.out.filter((v) => v > 0).length} of ${cpu.out.length} pooled values positive`));
   const gradNames = ['x', 'weight', 'bias'];
   const gradTerms = [xTerms, paramTerms, paramTerms];

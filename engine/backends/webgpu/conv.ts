@@ -66,8 +66,8 @@ export function conv2dRelu(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, b
 
 /**
  * maxPool2d(relu(conv2d)) fused: row convolutions with windows along the row (see rowPool);
- * null for other shapes, which the op then runs as three. Without `withArgmax` the winners are
- * dropped at once (the forward always computes them).
+ * null for other shapes, which the op then runs as three. Without `withArgmax` (no gradient to
+ * come) the winners are not written.
  */
 export function conv2dReluMaxPool2d(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, p: Conv2dParams, pool: Pool2dParams, withArgmax: boolean): { out: GpuStorage; argmax: GpuStorage | null } | null {
   const rows = rowConv(p);
@@ -77,10 +77,7 @@ export function conv2dReluMaxPool2d(ctx: GpuContext, x: GpuStorage, weight: GpuS
   checkLength('conv2dReluMaxPool2d', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
   checkLength('conv2dReluMaxPool2d', 'weight', weight, weightSize(p), 'outChannels*(inChannels/groups)*kH*kW');
   if (bias) checkLength('conv2dReluMaxPool2d', 'bias', bias, p.outChannels, 'outChannels');
-  const { out, argmax } = rowConvReluMaxPool(ctx, rows, windows, x, weight, bias);
-  if (withArgmax) return { out, argmax };
-  ctx.release(argmax);
-  return { out, argmax: null };
+  return rowConvReluMaxPool(ctx, rows, windows, x, weight, bias, withArgmax);
 }
 
 /** The fused op's gradients: sparse, one convolution output (the winner) per window. */

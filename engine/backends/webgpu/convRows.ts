@@ -134,7 +134,9 @@ function forwardCode(cob: number, tv: number, subgroups: boolean, pool = 0): str
         '  if (live && o < u.outC && w < u.pooledW) {',
         '    let i = base + o * u.rows * u.pooledW + w;',
         '    out[i] = select(best, 0.0, best <= 0.0);',
-        '    argmax[i] = select(-1.0, f32(at), best > 0.0);',
+        '    if (u.withArgmax != 0u) {',
+        '      argmax[i] = select(-1.0, f32(at), best > 0.0);',
+        '    }',
         '  }',
         '}',
       ].join('\n')
@@ -238,6 +240,8 @@ interface Correlation {
 interface RowPool {
   size: number;
   windows: number;
+  /** Write the winners (for a backward to come). */
+  withArgmax?: boolean;
 }
 
 function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null = null): { out: GpuStorage; argmax: GpuStorage | null } {
@@ -258,7 +262,8 @@ function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null = null)
   const total = c.batch * c.rows * tBlocks;
   const outLength = c.batch * c.outC * c.rows * (pool ? pool.windows : c.outW);
   const out = ctx.allocUninit(outLength);
-  const argmax = pool ? ctx.allocUninit(outLength) : null;
+  // Without winners to write, a one-element buffer fills the binding.
+  const argmax = pool ? ctx.allocUninit(pool.withArgmax === false ? 1 : outLength) : null;
   const [gx, gy, gz] = ctx.grid(total, WORKGROUP_SIZE);
   if (gz !== 1) throw new Error(`conv rows: ${total} invocations per channel block exceed a two-dimensional grid`);
   const variant = `${cob}x${tv}${subgroups ? '_subgroups' : ''}`;
@@ -273,6 +278,7 @@ function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null = null)
       u32(c.bias ? 1 : 0),
       u32(c.relu ? 1 : 0),
       i32(pool?.windows ?? 0),
+      u32(pool?.withArgmax === false ? 0 : 1),
     ],
     workgroups: [gx, gy, oBlocks],
   });
@@ -375,9 +381,11 @@ export function rowPool(r: RowConv, conv: Conv2dParams, pool: Pool2dParams): Row
 }
 
 /** max pool(relu(conv)) from the row kernel's pool variant: pooled values and winners. */
-export function rowConvReluMaxPool(ctx: GpuContext, r: RowConv, pool: RowPool, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null): { out: GpuStorage; argmax: GpuStorage } {
-  const { out, argmax } = correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu: true }, pool);
-  return { out, argmax: argmax! };
+export function rowConvReluMaxPool(ctx: GpuContext, r: RowConv, pool: RowPool, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, withArgmax: boolean): { out: GpuStorage; argmax: GpuStorage | null } {
+  const { out, argmax } = correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu: true }, { ...pool, withArgmax });
+  if (withArgmax) return { out, argmax };
+  ctx.release(argmax!);
+  return { out, argmax: null };
 }
 
 /** The pooled gradient and the fused forward's winners (-1 where the window passes no gradient). */
