@@ -248,11 +248,12 @@ function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null = null)
   const cob = channelBlock(c.outC);
   // 8 channels x 16 outputs per invocation measured fastest on SwiftShader (8 x 8: 293 ms over
   // Chambon's three 8-channel passes at batch 128, 8 x 16: 276 ms; 8 x 32 fails to compile).
-  // One channel (Chambon's first input gradient) has too few multiply-adds per tap to hide the
-  // tap's weight broadcast and input shuffles, so it takes 24 outputs: about 0.8x the time of
-  // 16 (28 and 32 crash SwiftShader's compiler). Pooled, the block is whole windows: TW = 4 * tv
-  // a multiple of the window.
-  const tv = pool ? pooledBlock(pool.size)! : cob >= 8 ? 4 : cob === 1 ? 6 : Math.min(4, Math.max(2, 8 / cob));
+  // One channel (Chambon's first input gradient) has few multiply-adds per tap to hide the tap's
+  // weight broadcast and input shuffles; 24 outputs ran it in about 0.8x the time of 16, but
+  // SwiftShader then took 11 s to compile it (20 outputs: 1 s; 16: 0.3 s; 28 and 32 crash its
+  // compiler), so it stays at 16. Pooled, the block is whole windows: TW = 4 * tv a multiple of
+  // the window.
+  const tv = pool ? pooledBlock(pool.size)! : cob >= 8 ? 4 : Math.min(4, Math.max(2, 8 / cob));
   const tw = 4 * tv;
   const subgroups = ctx.hasSubgroups;
   const perRow = pool ? Math.ceil((pool.windows * pool.size) / tw) : Math.ceil(c.outW / tw);
