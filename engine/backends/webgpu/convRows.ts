@@ -73,7 +73,7 @@ function forwardCode(cob: number, tv: number, subgroups: boolean, pool = 0): str
   const macs = (w: (c: number) => string) => {
     const lines: string[] = [];
     for (let c = 0; c < cob; c++) lines.push(`let w${c} = ${w(c)};`);
-    for (let c = 0; c < cob; c++) for (let v = 0; v < tv; v++) lines.push(`a${c}_${v} += w${c} * x${v};`);
+    for (let c = 0; c < cob; c++) for (let v = 0; v < tv; v++) lines.push(`a${c}_${v} = fma(vec4<f32>(w${c}), x${v}, a${c}_${v});`);
     return lines;
   };
   let taps: string;
@@ -163,7 +163,7 @@ function backwardWeightCode(cob: number, kv: number, subgroups: boolean): string
   const macs = (g: (c: number) => string) => {
     const lines: string[] = [];
     for (let c = 0; c < cob; c++) lines.push(`let g${c} = ${g(c)};`);
-    for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) lines.push(`a${c}_${v} += g${c} * x${v};`);
+    for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) lines.push(`a${c}_${v} = fma(vec4<f32>(g${c}), x${v}, a${c}_${v});`);
     for (let c = 0; c < cob; c++) lines.push(`b${c} += g${c};`);
     return lines;
   };
@@ -427,7 +427,7 @@ export function rowConvReluMaxPoolBackwardInputDense(ctx: GpuContext, r: RowConv
  */
 function poolBackwardWeightCode(j: number, subgroups: boolean): string {
   const each = (f: (k: number) => string, sep: string) => Array.from({ length: j }, (_, k) => f(k)).join(sep);
-  const macs = (indent: string) => each((k) => `a${k} += g * xAt(xRow, s + ${4 * k});`, `\n${indent}`);
+  const macs = (indent: string) => each((k) => `a${k} = fma(g, xAt(xRow, s + ${4 * k}), a${k});`, `\n${indent}`);
   const windows = subgroups
     ? [
         'for (var w0 = 0; w0 < u.pooledW; w0 += 4) {',
