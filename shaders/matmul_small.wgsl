@@ -1,8 +1,8 @@
-// Batched matrix product out[b] = A[b] @ B[b] for small outputs or short inner dimensions,
-// with the strided operands of matmul.wgsl (a transposed operand costs nothing). Each
-// invocation owns one output element and walks k alone: no workgroup memory and no barriers,
-// which is faster than the tiled kernel when there are too few tiles to fill the device (a
-// linear layer's few outputs) or too few k steps to pay for staging (k of a few).
+// Batched matrix product out[b] = A[b] @ B[b] for a few outputs, with the strided operands of
+// matmul_blocked.wgsl: A[i, p] = a[b * aBatch + i * aRow + p * aCol], B[p, j] = b[b * bBatch +
+// p * bRow + j * bCol] (a transposed operand costs nothing; a batch stride 0 broadcasts). Each
+// invocation owns one output element and walks k alone, so a handful of outputs still spreads
+// over as many invocations as it can, and the kernel needs no compile per operand layout.
 // Launch: batch * m * n invocations in workgroups of 64, folded into up to three grid
 // dimensions.
 

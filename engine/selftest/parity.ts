@@ -72,6 +72,17 @@ export const PARITY_CASES: ParityCase[] = [
   { name: 'matmul [2,3,20] @ [2,20,17] (tile edges)', inputs: [n([2, 3, 20]), n([2, 20, 17])], fn: (a, b) => F.matmul(a, b), tol: REDUCTION },
   { name: 'matmul batch broadcast [2,5,7] @ [7,3]', inputs: [n([2, 5, 7]), n([7, 3])], fn: (a, b) => F.matmul(a, b), tol: REDUCTION },
   { name: 'matmul [33,40] @ [40,35]', inputs: [n([33, 40]), n([40, 35])], fn: (a, b) => F.matmul(a, b), tol: REDUCTION },
+  // The register-blocked kernel (outputs > 256): block edges (m, n, k not multiples of the
+  // block or of 4, which also takes the scalar and subgroup-shuffle reads), vec4 reads along k
+  // and along m / n (all multiples of 4), a broadcast batch, and 16 x 8 blocks (> 8192 outputs).
+  // Their backward passes run the transposed layouts (transA, transB).
+  { name: 'matmul [37,45] @ [45,29] (blocked, edges)', inputs: [n([37, 45]), n([45, 29])], fn: (a, b) => F.matmul(a, b), tol: REDUCTION },
+  { name: 'matmul [2,36,44] @ [2,44,40] (blocked, vec4 reads)', inputs: [n([2, 36, 44]), n([2, 44, 40])], fn: (a, b) => F.matmul(a, b), tol: REDUCTION },
+  { name: 'matmul batch broadcast [3,21,24] @ [24,52] (blocked)', inputs: [n([3, 21, 24]), n([24, 52])], fn: (a, b) => F.matmul(a, b), tol: REDUCTION },
+  { name: 'matmul [100,64] @ [64,90] (16 x 8 blocks)', inputs: [n([100, 64]), n([64, 90])], fn: (a, b) => F.matmul(a, b), tol: REDUCTION },
+  { name: 'matmul batch broadcast [2,50,33] @ [33,84] (16 x 8 blocks)', inputs: [n([2, 50, 33]), n([33, 84])], fn: (a, b) => F.matmul(a, b), tol: REDUCTION },
+  { name: 'linear [70,36] -> 52 (blocked, transposed weight)', inputs: [n([70, 36]), n([52, 36]), n([52])], fn: (x, w, b) => F.linear(x, w, b), tol: REDUCTION },
+  { name: 'linear [128,320] -> 5 (Chambon classifier)', inputs: [n([128, 320]), n([5, 320]), n([5])], fn: (x, w, b) => F.linear(x, w, b), tol: REDUCTION },
   { name: 'linear [4,10] -> 6', inputs: [n([4, 10]), n([6, 10]), n([6])], fn: (x, w, b) => F.linear(x, w, b), tol: REDUCTION },
   { name: 'logSoftmax dim 1 of [4,5]', inputs: [n([4, 5])], fn: (x) => F.logSoftmax(x, 1), tol: TRANSCENDENTAL },
   { name: 'logSoftmax dim 1 of [3,4,2]', inputs: [n([3, 4, 2])], fn: (x) => F.logSoftmax(x, 1), tol: TRANSCENDENTAL },
