@@ -2,7 +2,7 @@
  * npm run bench -- [--json FILE] [--steps N] [--warmup N] [--batch N] [--eval-batch N]
  *                  [--peers hypnograd-webgpu,tfjs-webgpu,tfjs-wasm,hypnograd-cpu,tfjs-cpu,torch-cpu]
  *                  [--budget-s S] [--batch-for peer=N,...] [--no-profile] [--no-kernels]
- *                  [--matmul-size N] [--quiet]
+ *                  [--matmul-size N] [--memory-steps N] [--quiet]
  *
  * The Chambon sleep stager (2 x 3000 input, 5,227 parameters, class-weighted cross-entropy, Adam)
  * trained in hypnograd and in TensorFlow.js in one headless Chromium on the same WebGPU adapter,
@@ -16,6 +16,9 @@
  * Kernel efficiency (after the peers, off with --no-kernels): the adapter's FMA peak (a raw
  * WebGPU probe), TF.js's and hypnograd's matmul at --matmul-size (1024), and hypnograd's conv
  * forward on the two Chambon temporal-convolution shapes at --batch, as GFLOP/s and ratios.
+ *
+ * --memory-steps N: after its timed steps, hypnograd-webgpu trains N more steps and reports its
+ * GPU memory (live and total bytes, buffers created) before and after.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -44,6 +47,7 @@ export interface BenchOptions {
   /** Run the kernel-efficiency step (peak FMA, matmuls, conv kernels). */
   kernels: boolean;
   matmulSize: number;
+  memorySteps: number;
   quiet: boolean;
 }
 
@@ -68,7 +72,7 @@ function peerName(s: string, flag: string): PeerName {
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const a = parseArgs(argv, {
     json: 'value', steps: 'value', warmup: 'value', batch: 'value', 'eval-batch': 'value', peers: 'value',
-    'budget-s': 'value', 'batch-for': 'value', 'no-profile': 'flag', 'no-kernels': 'flag', 'matmul-size': 'value', quiet: 'flag',
+    'budget-s': 'value', 'batch-for': 'value', 'no-profile': 'flag', 'no-kernels': 'flag', 'matmul-size': 'value', 'memory-steps': 'value', quiet: 'flag',
   });
   const peers = (a.get('peers') ?? ALL_PEERS.join(',')).split(',').filter(Boolean).map((p) => peerName(p.trim(), '--peers'));
   if (!peers.length) throw new Error('--peers names no peer');
@@ -91,6 +95,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     profileKernels: !a.has('no-profile'),
     kernels: !a.has('no-kernels'),
     matmulSize: positiveInt('matmul-size', a.get('matmul-size'), 1024),
+    memorySteps: positiveInt('memory-steps', a.get('memory-steps'), 0, 0),
     quiet: a.has('quiet'),
   };
 }
@@ -173,6 +178,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
           const cfg: PeerConfig = {
             peer, batch: fixed ?? opts.batch, evalBatch: fixed ? Math.max(1, Math.round((opts.evalBatch * fixed) / opts.batch)) : opts.evalBatch,
             steps: opts.steps, warmup: opts.warmup, budgetMs: fixed ? 0 : budgetMs, profileKernels: opts.profileKernels,
+            memorySteps: opts.memorySteps,
           };
           if (peer.endsWith('webgpu') && !report.adapter?.available) throw new Error(`no WebGPU adapter in this Chromium (${report.adapter?.error})`);
           result = await browser!.runPeer(cfg, peerTimeoutMs);
@@ -180,6 +186,13 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
         if (fixed) result.batchNote = `batch ${fixed} fixed by --batch-for`;
         addResult(report, result);
         log(`${peer}: train step ${result.trainStep.medianMs} ms at batch ${result.batch}; eval ${result.evalForward.medianMs} ms at ${result.evalBatch}${result.gpuKernelTime ? `; kernels: ${topKernels(result)}` : ''}`);
+        const m = result.gpuMemory;
+        if (m) {
+          const mb = (b: number) => (b / 2 ** 20).toFixed(2);
+          const line = `${peer} GPU memory over ${m.steps} more steps at batch ${result.batch}: live ${mb(m.liveBytesBefore)} -> ${mb(m.liveBytesAfter)} MiB, all buffers ${mb(m.gpuBytesBefore)} -> ${mb(m.gpuBytesAfter)} MiB, ${m.buffersCreated} buffers created.`;
+          log(line);
+          report.notes.push(line);
+        }
       } catch (err) {
         report.errors[peer] = (err as Error).message;
         log(`${peer} failed: ${(err as Error).message}`);

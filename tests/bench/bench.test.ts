@@ -84,6 +84,8 @@ describe('npm run bench', () => {
     expectPositiveFigures(report.tfjs.wasm, 4);
     if (HAS_TORCH) expectPositiveFigures(report.torch.cpu, 4);
     expect(report.tfjs.wasm!.backendInfo.simd).toBe(true);
+    // No --memory-steps (and no WebGPU): no memory figure.
+    expect(report.hypnograd.cpu!.gpuMemory).toBeNull();
     expect(report.machine.cpus).toBeGreaterThan(0);
     expect(report.adapter).not.toBeNull();
     // The markdown table names every peer that ran.
@@ -92,6 +94,27 @@ describe('npm run bench', () => {
     expect(report.config.kernels).toBe(false);
     expect(report.kernelEfficiency).toBeNull();
     expect(stdout).not.toContain('kernel efficiency');
+  }, 60_000);
+
+  it('checks that hypnograd-webgpu trains --memory-steps more steps in flat GPU memory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hypnograd-bench-'));
+    dirs.push(dir);
+    const json = join(dir, 'bench.json');
+    const { code, stdout, stderr } = await runCli(
+      ['--json', json, '--batch', '2', '--eval-batch', '2', '--steps', '2', '--warmup', '1', '--budget-s', '0', '--peers', 'hypnograd-webgpu', '--no-kernels', '--no-profile', '--memory-steps', '30'],
+      55_000,
+    );
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(await readFile(json, 'utf8')) as BenchReport;
+    expect(report.errors).toEqual({});
+    const m = report.hypnograd.webgpu!.gpuMemory!;
+    expect(m.steps).toBe(30);
+    // The pool recycles every step's buffers: nothing new after warm-up, nothing kept alive.
+    expect(m.buffersCreated).toBe(0);
+    expect(m.liveBytesAfter).toBe(m.liveBytesBefore);
+    expect(m.gpuBytesAfter).toBe(m.gpuBytesBefore);
+    expect(m.gpuBytesBefore).toBeGreaterThan(0);
+    expect(stdout).toContain('hypnograd-webgpu GPU memory over 30 more steps at batch 2');
   }, 60_000);
 
   it('measures kernel efficiency: FMA peak, both matmuls and the conv kernels, consistent and correct', async () => {

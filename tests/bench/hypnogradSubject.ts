@@ -66,6 +66,13 @@ export async function createHypnogradSubject(device: DeviceName): Promise<BenchS
     },
     engineCounters: webgpu ? () => webgpu!.webgpuStats() : undefined,
     markEngineCounters: webgpu ? () => webgpu!.markWebGpuStats() : undefined,
+    // buffersCreated counts from the last markEngineCounters.
+    gpuMemory: webgpu
+      ? () => {
+          const s = webgpu!.webgpuStats();
+          return { liveBytes: s.liveBytes, gpuBytes: s.gpuBytes, buffersCreated: s.buffersCreated };
+        }
+      : undefined,
     ownProfiler: webgpu && webgpu.webgpuInfo()?.timestampQuery ? ownProfiler(webgpu) : undefined,
     backendInfo: () => ({ device, adapter: adapter || null, dtype: device === 'cpu' ? 'float64' : 'float32' }),
     dispose() {

@@ -26,6 +26,8 @@ export interface BenchSubject {
    * profiled step instead of the page's pass wrapper when present.
    */
   ownProfiler?: { start(): void; stop(): Promise<KernelProfile> };
+  /** The library's own GPU memory figures (hypnograd), for --memory-steps. */
+  gpuMemory?(): { liveBytes: number; gpuBytes: number; buffersCreated: number };
   /** Runs around the profiled step (TF.js: one dispatch per pass). */
   beforeProfile?(): void;
   afterProfile?(): void;
@@ -167,6 +169,23 @@ export async function measure(subject: BenchSubject, cfg: PeerConfig): Promise<P
     }
   }
 
+  let gpuMemory: PeerResult['gpuMemory'] = null;
+  if (cfg.memorySteps > 0 && subject.gpuMemory) {
+    progress(cfg.peer, `${cfg.memorySteps} more steps, GPU memory read before and after`);
+    subject.markEngineCounters?.();
+    const before = subject.gpuMemory();
+    for (let i = 1; i <= cfg.memorySteps; i++) await subject.trainStep(i % 100 === 0 || i === cfg.memorySteps);
+    const after = subject.gpuMemory();
+    gpuMemory = {
+      steps: cfg.memorySteps,
+      liveBytesBefore: before.liveBytes,
+      liveBytesAfter: after.liveBytes,
+      gpuBytesBefore: before.gpuBytes,
+      gpuBytesAfter: after.gpuBytes,
+      buffersCreated: after.buffersCreated,
+    };
+  }
+
   return {
     peer: cfg.peer,
     library,
@@ -190,6 +209,7 @@ export async function measure(subject: BenchSubject, cfg: PeerConfig): Promise<P
     engineSubmitsPerStep: engine ? perStep(engine.submits) : null,
     gpuKernelTime,
     kernelTimingNote,
+    gpuMemory,
     firstLoss,
     lastLoss,
     backendInfo: subject.backendInfo(),

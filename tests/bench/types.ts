@@ -28,6 +28,19 @@ export interface PeerConfig {
   budgetMs: number;
   /** Run one extra step with a timestamp query around every compute pass (WebGPU peers). */
   profileKernels: boolean;
+  /** After the timed protocol, this many more training steps with the GPU memory read before and after (0: none). */
+  memorySteps: number;
+}
+
+/** The library's GPU memory across `steps` extra training steps (loss read every 100th and at the end). */
+export interface GpuMemoryCheck {
+  steps: number;
+  liveBytesBefore: number;
+  liveBytesAfter: number;
+  /** Every GPU buffer the library holds (live, pooled, staging). */
+  gpuBytesBefore: number;
+  gpuBytesAfter: number;
+  buffersCreated: number;
 }
 
 export interface KernelTime {
@@ -76,6 +89,8 @@ export interface PeerResult {
   /** GPU time per kernel from timestamp queries, or null with `kernelTimingNote` saying why. */
   gpuKernelTime: KernelProfile | null;
   kernelTimingNote: string | null;
+  /** hypnograd WebGPU with --memory-steps: its GPU memory across that many more steps; else null. */
+  gpuMemory: GpuMemoryCheck | null;
   firstLoss: number;
   lastLoss: number;
   backendInfo: Record<string, string | number | boolean | null>;
