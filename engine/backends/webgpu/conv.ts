@@ -12,16 +12,8 @@ import backwardInputSource from '../../../shaders/conv2d_backward_input.wgsl?raw
 import backwardWeightSource from '../../../shaders/conv2d_backward_weight.wgsl?raw';
 import { sum } from './reduce.ts';
 import { unary } from './elementwise.ts';
-import {
-  rowConv,
-  rowConvBackwardInput,
-  rowConvBackwardWeight,
-  rowConvForward,
-  rowConvReluMaxPool,
-  rowConvReluMaxPoolBackwardInputDense,
-  rowConvReluMaxPoolBackwardWeight,
-  rowPool,
-} from './convRows.ts';
+import { rowConv, rowConvBackwardInput, rowConvBackwardWeight, rowConvForward } from './convRows.ts';
+import { rowConvReluMaxPool, rowConvReluMaxPoolBackwardInput, rowConvReluMaxPoolBackwardWeight, rowPool } from './convRowsPool.ts';
 import type { Pool2dParams } from '../../backend.ts';
 
 /** Matches @workgroup_size in the three shaders. */
@@ -71,7 +63,7 @@ export function conv2dRelu(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, b
  */
 export function conv2dReluMaxPool2d(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, p: Conv2dParams, pool: Pool2dParams, withArgmax: boolean): { out: GpuStorage; argmax: GpuStorage | null } | null {
   const rows = rowConv(p);
-  const windows = rows && rowPool(rows, p, pool);
+  const windows = rows && rowPool(p, pool);
   if (!rows || !windows) return null;
   checkParams('conv2dReluMaxPool2d', p);
   checkLength('conv2dReluMaxPool2d', 'x', x, inputSize(p), 'batch*inChannels*inH*inW');
@@ -93,12 +85,12 @@ export function conv2dReluMaxPool2dBackward(
   need: { input: boolean; weight: boolean; bias: boolean },
 ): { input: GpuStorage | null; weight: GpuStorage | null; bias: GpuStorage | null } {
   const rows = rowConv(p);
-  const windows = rows && rowPool(rows, p, pool);
+  const windows = rows && rowPool(p, pool);
   if (!rows || !windows) throw new Error('webgpu conv2dReluMaxPool2dBackward: these shapes have no fused forward, so no fused backward');
   const pooledSize = pool.batch * pool.channels * pool.outH * pool.outW;
   for (const [name, s] of [['gradOut', gradOut], ['out', out], ['argmax', argmax]] as const) checkLength('conv2dReluMaxPool2dBackward', name, s, pooledSize, 'batch*outChannels*outH*pooledW');
   const g = { gradOut, argmax };
-  const input = need.input ? rowConvReluMaxPoolBackwardInputDense(ctx, rows, windows, g, weight) : null;
+  const input = need.input ? rowConvReluMaxPoolBackwardInput(ctx, rows, windows, g, weight) : null;
   if (!need.weight && !need.bias) return { input, weight: null, bias: null };
   const grads = rowConvReluMaxPoolBackwardWeight(ctx, rows, windows, g, x, need.bias);
   if (!need.weight) ctx.release(grads.weight);

@@ -15,9 +15,6 @@ import { i32, u32 } from './util.ts';
 import forwardTemplate from '../../../shaders/conv_rows_forward.wgsl?raw';
 import backwardWeightTemplate from '../../../shaders/conv_rows_backward_weight.wgsl?raw';
 import sumLeadingSource from '../../../shaders/sum_leading.wgsl?raw';
-import poolBackwardWeightSource from '../../../shaders/conv_rows_maxpool_backward_weight.wgsl?raw';
-import reluPoolScatterSource from '../../../shaders/relu_maxpool2d_backward_scatter.wgsl?raw';
-import type { Pool2dParams } from '../../backend.ts';
 
 /** A conv2d seen as a 1-D correlation of each of `rows` rows per sample. */
 export interface RowConv {
@@ -32,7 +29,7 @@ export interface RowConv {
 }
 
 /** Matches @workgroup_size in the row shaders. */
-const WORKGROUP_SIZE = 64;
+export const WORKGROUP_SIZE = 64;
 const LANES = ['x', 'y', 'z', 'w'];
 
 export function rowConv(p: Conv2dParams): RowConv | null {
@@ -60,7 +57,7 @@ function blockCode(cob: number, tv: number): { declare: string; window: string; 
   return { declare, window, slide };
 }
 
-function fill(template: string, values: Record<string, string | number>): string {
+export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
     if (!(k in values)) throw new Error(`row conv template: no value for {{${k}}}`);
     return String(values[k]);
@@ -210,7 +207,7 @@ function backwardWeightCode(cob: number, kv: number, subgroups: boolean): string
 }
 
 const codeCache = new Map<string, string>();
-function cached(key: string, make: () => string): string {
+export function cached(key: string, make: () => string): string {
   let code = codeCache.get(key);
   if (code === undefined) codeCache.set(key, (code = make()));
   return code;
@@ -237,14 +234,14 @@ interface Correlation {
 }
 
 /** Max pooling fused into the forward: windows of `size` outputs with stride `size`, `windows` per row. */
-interface RowPool {
+export interface RowPool {
   size: number;
   windows: number;
   /** Write the winners (for a backward to come). */
   withArgmax?: boolean;
 }
 
-function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null = null): { out: GpuStorage; argmax: GpuStorage | null } {
+export function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null = null): { out: GpuStorage; argmax: GpuStorage | null } {
   const cob = channelBlock(c.outC);
   // 8 channels x 16 outputs per invocation measured fastest on SwiftShader (8 x 8: 293 ms over
   // Chambon's three 8-channel passes at batch 128, 8 x 16: 276 ms; 8 x 32 fails to compile).
@@ -287,7 +284,7 @@ function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null = null)
 }
 
 /** vec4s of outputs per invocation for windows of `size`: whole windows, at most 16 outputs; null if none fits. */
-function pooledBlock(size: number): number | null {
+export function pooledBlock(size: number): number | null {
   for (const tv of [4, 3, 2, 1]) if ((4 * tv) % size === 0) return tv;
   return null;
 }
@@ -351,7 +348,7 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
 }
 
 /** Sums [chunks, stride] partials over the chunks: the first numWeights, then numBias more (if any). */
-function sumPartials(ctx: GpuContext, partial: GpuStorage, chunks: number, stride: number, numWeights: number, numBias: number): { weight: GpuStorage; bias: GpuStorage | null } {
+export function sumPartials(ctx: GpuContext, partial: GpuStorage, chunks: number, stride: number, numWeights: number, numBias: number): { weight: GpuStorage; bias: GpuStorage | null } {
   const sumChunks = (offset: number, n: number): GpuStorage => {
     const out = ctx.allocUninit(n);
     ctx.dispatch({
@@ -365,127 +362,4 @@ function sumPartials(ctx: GpuContext, partial: GpuStorage, chunks: number, strid
     return out;
   };
   return { weight: sumChunks(0, numWeights), bias: numBias ? sumChunks(numWeights, numBias) : null };
-}
-
-/**
- * The max pool a row convolution can fuse: windows along the row only (1 x size, stride = size,
- * no padding, every window inside the row), of a size whose multiple fits one invocation's
- * block. Null for anything else (the three ops then run separately).
- */
-export function rowPool(r: RowConv, conv: Conv2dParams, pool: Pool2dParams): RowPool | null {
-  if (pool.kH !== 1 || pool.strideH !== 1 || pool.padH !== 0 || pool.padW !== 0 || pool.strideW !== pool.kW) return null;
-  if (pool.inH !== conv.outH || pool.inW !== conv.outW || pool.outH !== conv.outH) return null;
-  const windows = Math.floor(conv.outW / pool.kW);
-  if (pool.outW !== windows || pooledBlock(pool.kW) === null) return null;
-  void r;
-  return { size: pool.kW, windows };
-}
-
-/** max pool(relu(conv)) from the row kernel's pool variant: pooled values and winners. */
-export function rowConvReluMaxPool(ctx: GpuContext, r: RowConv, pool: RowPool, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, withArgmax: boolean): { out: GpuStorage; argmax: GpuStorage | null } {
-  const { out, argmax } = correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu: true }, { ...pool, withArgmax });
-  if (withArgmax) return { out, argmax };
-  ctx.release(argmax!);
-  return { out, argmax: null };
-}
-
-/** The pooled gradient and the fused forward's winners (-1 where the window passes no gradient). */
-interface PooledGrad {
-  gradOut: GpuStorage;
-  argmax: GpuStorage;
-}
-
-/**
- * d/dx of rowConvReluMaxPool: the winners' gradients scattered into the dense convolution
- * gradient (zeros elsewhere), then the register-blocked dense input gradient. A sparse gather
- * over the windows reaching each input (tried) needs one weight load per product, and on
- * SwiftShader a load costs about as much as a dozen multiply-adds: it was no faster for
- * Chambon's first convolution (149 ms against 151 at batch 128) and slower for its second
- * (94 against 68).
- */
-export function rowConvReluMaxPoolBackwardInputDense(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, weight: GpuStorage): GpuStorage {
-  const windows = g.gradOut.length;
-  const dense = ctx.alloc(r.batch * r.outC * r.rows * r.outW);
-  ctx.dispatch({
-    key: 'relu_maxpool2d_backward_scatter',
-    code: reluPoolScatterSource,
-    inputs: [g.gradOut, g.argmax],
-    outputs: [dense],
-    uniforms: [u32(windows), u32(r.rows * pool.windows), u32(r.rows * r.outW)],
-    workgroups: ctx.grid(windows, WORKGROUP_SIZE),
-  });
-  const gradX = rowConvBackwardInput(ctx, r, dense, weight);
-  ctx.release(dense);
-  return gradX;
-}
-
-/**
- * conv_rows_maxpool_backward_weight.wgsl for J taps per lane. With subgroups, lane l of each
- * group of 4 loads window w + l's gradient and winner and subgroupShuffle hands them round (the
- * 4 lanes share everything but their taps, and the host launches whole groups, so every lane
- * reaches the shuffles); windows past the row's end carry gradient 0.
- */
-function poolBackwardWeightCode(j: number, subgroups: boolean): string {
-  const each = (f: (k: number) => string, sep: string) => Array.from({ length: j }, (_, k) => f(k)).join(sep);
-  const macs = (indent: string) => each((k) => `a${k} = fma(g, xAt(xRow, s + ${4 * k}), a${k});`, `\n${indent}`);
-  const windows = subgroups
-    ? [
-        'for (var w0 = 0; w0 < u.pooledW; w0 += 4) {',
-        '      let mine = min(w0 + lane, u.pooledW - 1);',
-        '      let at = argmax[gRow + mine];',
-        '      let gl = select(0.0, gradOut[gRow + mine], at >= 0.0 && w0 + lane < u.pooledW);',
-        '      let pl = i32(at) - rowStart - u.pad;',
-        '      for (var q = 0u; q < 4u; q++) {',
-        '        let g = subgroupShuffle(gl, quad + q);',
-        '        let s = subgroupShuffle(pl, quad + q) + k0;',
-        `        ${macs('        ')}`,
-        '        gb += g;',
-        '      }',
-        '    }',
-      ].join('\n')
-    : [
-        'for (var w = 0; w < u.pooledW; w++) {',
-        '      let at = argmax[gRow + w];',
-        '      let g = select(0.0, gradOut[gRow + w], at >= 0.0);',
-        '      let s = i32(at) - rowStart + k0 - u.pad;',
-        `      ${macs('      ')}`,
-        '      gb += g;',
-        '    }',
-      ].join('\n');
-  return fill(poolBackwardWeightSource, {
-    // The shuffles' source lanes share the group of 4, which the uniformity analysis cannot see.
-    ENABLE: subgroups ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '',
-    BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '',
-    J: j,
-    DECLARE: each((k) => `var a${k} = 0.0;`, '\n  ') + (subgroups ? '\n  let quad = subgroupLane & ~3u;' : ''),
-    WINDOWS: windows,
-    STORE: each((k) => `put(base, k0 + ${4 * k}, a${k});`, '\n  '),
-  });
-}
-
-/** d/dweight and d/dbias of rowConvReluMaxPool: one product per window, summed over chunks of rows. */
-export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
-  const j = Math.min(16, Math.ceil(r.taps / 4));
-  const kGroups = Math.ceil(r.taps / (4 * j));
-  const tiles = r.inC * r.outC * kGroups * 4;
-  const allRows = r.batch * r.rows;
-  // Chunks of about 2,048 windows per invocation, but enough invocations to fill the device.
-  let rowsPerChunk = Math.max(1, Math.min(allRows, Math.ceil(2048 / pool.windows)));
-  while (rowsPerChunk > 1 && Math.ceil(allRows / rowsPerChunk) * tiles < 1024) rowsPerChunk = Math.ceil(rowsPerChunk / 2);
-  const chunks = Math.ceil(allRows / rowsPerChunk);
-  const numWeights = r.outC * r.inC * r.taps;
-  const total = chunks * tiles;
-  const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
-  const subgroups = ctx.hasSubgroups;
-  ctx.dispatch({
-    key: `conv_rows_maxpool_backward_weight_${j}${subgroups ? '_subgroups' : ''}`,
-    code: cached(`pw${j}${subgroups}`, () => poolBackwardWeightCode(j, subgroups)),
-    inputs: [g.gradOut, g.argmax, x],
-    outputs: [partial],
-    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights].map(i32)],
-    workgroups: ctx.grid(total, WORKGROUP_SIZE),
-  });
-  const out = sumPartials(ctx, partial, chunks, numWeights + r.outC, numWeights, withBias ? r.outC : 0);
-  ctx.release(partial);
-  return out;
 }
