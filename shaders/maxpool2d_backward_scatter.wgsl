@@ -4,7 +4,9 @@
 //   gradOut   [planes, outH, outW]
 //   argmax    [planes, outH, outW]   flat index ih * W + iw of each window's winner (a float)
 //   gradInput [planes, H, W]         zero-filled by the host; only winners are written
-// Each invocation owns one window: two loads and one store.
+// A negative winner writes nothing: the fused conv + ReLU + max pool (conv_rows_forward.wgsl's
+// pool variant) marks a window whose max is not positive, which the ReLU stops, with -1.
+// Each invocation owns one window: two loads and at most one store.
 // Launch: planes * outH * outW invocations in workgroups of 64, folded into up to three grid
 // dimensions.
 
@@ -26,6 +28,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (flat >= u.total) {
     return;
   }
-  let plane = flat / u.outPlane;
-  gradInput[plane * u.inPlane + u32(argmax[flat])] = gradOut[flat];
+  let at = argmax[flat];
+  if (at >= 0.0) {
+    gradInput[(flat / u.outPlane) * u.inPlane + u32(at)] = gradOut[flat];
+  }
 }

@@ -9,7 +9,7 @@ import type { GpuContext, GpuStorage } from './kernel.ts';
 import { i32, u32 } from './util.ts';
 import { WORKGROUP_SIZE, cached, correlate, fill, pooledBlock, rowConvBackwardInput, sumPartials, type RowConv, type RowPool } from './convRows.ts';
 import poolBackwardWeightSource from '../../../shaders/conv_rows_maxpool_backward_weight.wgsl?raw';
-import reluPoolScatterSource from '../../../shaders/relu_maxpool2d_backward_scatter.wgsl?raw';
+import maxBackwardScatterSource from '../../../shaders/maxpool2d_backward_scatter.wgsl?raw';
 
 /**
  * The max pool a row convolution can fuse: windows along the row only (1 x size, stride = size,
@@ -50,8 +50,8 @@ export function rowConvReluMaxPoolBackwardInput(ctx: GpuContext, r: RowConv, poo
   const windows = g.gradOut.length;
   const dense = ctx.alloc(r.batch * r.outC * r.rows * r.outW);
   ctx.dispatch({
-    key: 'relu_maxpool2d_backward_scatter',
-    code: reluPoolScatterSource,
+    key: 'maxpool2d_backward_scatter',
+    code: maxBackwardScatterSource,
     inputs: [g.gradOut, g.argmax],
     outputs: [dense],
     uniforms: [u32(windows), u32(r.rows * pool.windows), u32(r.rows * r.outW)],
