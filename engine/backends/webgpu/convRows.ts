@@ -326,10 +326,7 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
   const oBlocks = Math.ceil(r.outC / cob);
   const tiles = r.inC * oBlocks * kBlocks;
   const allRows = r.batch * r.rows;
-  // Chunks of about 2,048 positions per invocation, but enough invocations to fill the device.
-  let rowsPerChunk = Math.max(1, Math.min(allRows, Math.ceil(2048 / r.outW)));
-  while (rowsPerChunk > 1 && Math.ceil(allRows / rowsPerChunk) * tiles < 512) rowsPerChunk = Math.ceil(rowsPerChunk / 2);
-  const chunks = Math.ceil(allRows / rowsPerChunk);
+  const { rowsPerChunk, chunks } = rowChunks(allRows, r.outW, tiles, 512);
   const numWeights = r.outC * r.inC * r.taps;
   const total = chunks * tiles;
   const stride = numWeights + r.outC;
@@ -345,6 +342,16 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
   const out = sumPartials(ctx, partial, chunks, stride, numWeights, withBias ? r.outC : 0);
   ctx.release(partial);
   return out;
+}
+
+/**
+ * Rows per chunk for a weight gradient's partial sums: about 2,048 positions per invocation, but
+ * halved until chunks * tiles reaches `minInvocations` (enough to fill the device).
+ */
+export function rowChunks(allRows: number, positionsPerRow: number, tiles: number, minInvocations: number): { rowsPerChunk: number; chunks: number } {
+  let rowsPerChunk = Math.max(1, Math.min(allRows, Math.ceil(2048 / positionsPerRow)));
+  while (rowsPerChunk > 1 && Math.ceil(allRows / rowsPerChunk) * tiles < minInvocations) rowsPerChunk = Math.ceil(rowsPerChunk / 2);
+  return { rowsPerChunk, chunks: Math.ceil(allRows / rowsPerChunk) };
 }
 
 /** Sums [chunks, stride] partials over the chunks: the first numWeights, then numBias more (if any). */

@@ -7,7 +7,7 @@
 import type { Conv2dParams, Pool2dParams } from '../../backend.ts';
 import type { GpuContext, GpuStorage } from './kernel.ts';
 import { i32, u32 } from './util.ts';
-import { WORKGROUP_SIZE, cached, correlate, fill, pooledBlock, rowConvBackwardInput, sumPartials, type RowConv, type RowPool } from './convRows.ts';
+import { WORKGROUP_SIZE, cached, correlate, fill, pooledBlock, rowChunks, rowConvBackwardInput, sumPartials, type RowConv, type RowPool } from './convRows.ts';
 import poolBackwardWeightSource from '../../../shaders/conv_rows_maxpool_backward_weight.wgsl?raw';
 import maxBackwardScatterSource from '../../../shaders/maxpool2d_backward_scatter.wgsl?raw';
 
@@ -112,10 +112,7 @@ export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, po
   const kGroups = Math.ceil(r.taps / (4 * j));
   const tiles = r.inC * r.outC * kGroups * 4;
   const allRows = r.batch * r.rows;
-  // Chunks of about 2,048 windows per invocation, but enough invocations to fill the device.
-  let rowsPerChunk = Math.max(1, Math.min(allRows, Math.ceil(2048 / pool.windows)));
-  while (rowsPerChunk > 1 && Math.ceil(allRows / rowsPerChunk) * tiles < 1024) rowsPerChunk = Math.ceil(rowsPerChunk / 2);
-  const chunks = Math.ceil(allRows / rowsPerChunk);
+  const { rowsPerChunk, chunks } = rowChunks(allRows, pool.windows, tiles, 1024);
   const numWeights = r.outC * r.inC * r.taps;
   const total = chunks * tiles;
   const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
