@@ -10,16 +10,15 @@
 // reuse as in conv_rows_backward_weight.wgsl), and loads are what costs: each group of 4
 // consecutive invocations shares (o, i, chunk) and covers 4 * J consecutive taps with the lanes
 // interleaved (lane l owns taps k0 + 4j + l, j < J, J accumulators), so the 4 lanes load 4
-// adjacent inputs and need the same gradient and winner. With subgroups (the host's variant)
-// even those are shared: lane l loads window w + l's, and subgroupShuffle hands each to the
-// others, a quarter of those loads. sum_leading.wgsl then sums the chunks. Padding taps read 0;
-// taps past K are computed and not stored. The host generates the unrolled statements ({{...}}).
+// adjacent inputs and need the same gradient and winner. sum_leading.wgsl then sums the chunks.
+// Padding taps read 0; taps past K are computed and not stored. The host generates the unrolled
+// statements ({{...}}). This is the kernel for devices without subgroups; with them,
+// conv_rows_maxpool_backward_weight_shared.wgsl loads each input once for all output channels.
 //   gradOut, argmax [N, outC, R, pooledW]   argmax = r * outW + a as a float, or -1
 //   x [N, inC, R, inW];  partial [chunks, outC * inC * K + outC]
 // Launch: chunks * inC * outC * kGroups * 4 invocations in workgroups of 64 (kGroups =
 // ceil(K / (4 * J))), the lane fastest, then the tap group, folded into up to three grid dimensions.
 
-{{ENABLE}}
 struct Params {
   total: u32,
   rows: i32,         // R
@@ -50,7 +49,7 @@ fn xAt(row: i32, t: i32) -> f32 {
 }
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>{{BUILTINS}}) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let rowLen = nwg.x * 64u;
   let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
   if (flat >= u.total) {
@@ -74,7 +73,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let gRow = ((n * u.outC + o) * u.rows + r) * u.pooledW;
     let xRow = ((n * u.inC + i) * u.rows + r) * u.inW;
     let rowStart = r * u.outW;
-    {{WINDOWS}}
+    for (var w = 0; w < u.pooledW; w++) {
+      let at = argmax[gRow + w];
+      let g = select(0.0, gradOut[gRow + w], at >= 0.0);
+      let s = i32(at) - rowStart + k0 - u.pad;
+      {{MACS}}
+      gb += g;
+    }
   }
   let stride = u.numWeights + u.outC;
   let base = chunk * stride + (o * u.inC + i) * u.taps;

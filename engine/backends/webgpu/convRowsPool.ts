@@ -9,6 +9,7 @@ import type { GpuContext, GpuStorage } from './kernel.ts';
 import { i32, u32 } from './util.ts';
 import { WORKGROUP_SIZE, cached, correlate, fill, pooledBlock, rowChunks, rowConvBackwardInput, sumPartials, type RowConv, type RowPool } from './convRows.ts';
 import poolBackwardWeightSource from '../../../shaders/conv_rows_maxpool_backward_weight.wgsl?raw';
+import poolBackwardWeightSharedSource from '../../../shaders/conv_rows_maxpool_backward_weight_shared.wgsl?raw';
 import maxBackwardScatterSource from '../../../shaders/maxpool2d_backward_scatter.wgsl?raw';
 
 /**
@@ -62,52 +63,77 @@ export function rowConvReluMaxPoolBackwardInput(ctx: GpuContext, r: RowConv, poo
   return gradX;
 }
 
-/**
- * conv_rows_maxpool_backward_weight.wgsl for J taps per lane. With subgroups, lane l of each
- * group of 4 loads window w + l's gradient and winner and subgroupShuffle hands them round (the
- * 4 lanes share everything but their taps, and the host launches whole groups, so every lane
- * reaches the shuffles); windows past the row's end carry gradient 0.
- */
-function poolBackwardWeightCode(j: number, subgroups: boolean): string {
+/** conv_rows_maxpool_backward_weight.wgsl (devices without subgroups) for J taps per lane. */
+function poolBackwardWeightCode(j: number): string {
   const each = (f: (k: number) => string, sep: string) => Array.from({ length: j }, (_, k) => f(k)).join(sep);
-  const macs = (indent: string) => each((k) => `a${k} = fma(g, xAt(xRow, s + ${4 * k}), a${k});`, `\n${indent}`);
-  const windows = subgroups
-    ? [
-        'for (var w0 = 0; w0 < u.pooledW; w0 += 4) {',
-        '      let mine = min(w0 + lane, u.pooledW - 1);',
-        '      let at = argmax[gRow + mine];',
-        '      let gl = select(0.0, gradOut[gRow + mine], at >= 0.0 && w0 + lane < u.pooledW);',
-        '      let pl = i32(at) - rowStart - u.pad;',
-        '      for (var q = 0u; q < 4u; q++) {',
-        '        let g = subgroupShuffle(gl, quad + q);',
-        '        let s = subgroupShuffle(pl, quad + q) + k0;',
-        `        ${macs('        ')}`,
-        '        gb += g;',
-        '      }',
-        '    }',
-      ].join('\n')
-    : [
-        'for (var w = 0; w < u.pooledW; w++) {',
-        '      let at = argmax[gRow + w];',
-        '      let g = select(0.0, gradOut[gRow + w], at >= 0.0);',
-        '      let s = i32(at) - rowStart + k0 - u.pad;',
-        `      ${macs('      ')}`,
-        '      gb += g;',
-        '    }',
-      ].join('\n');
   return fill(poolBackwardWeightSource, {
-    // The shuffles' source lanes share the group of 4, which the uniformity analysis cannot see.
-    ENABLE: subgroups ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '',
-    BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '',
     J: j,
-    DECLARE: each((k) => `var a${k} = 0.0;`, '\n  ') + (subgroups ? '\n  let quad = subgroupLane & ~3u;' : ''),
-    WINDOWS: windows,
+    DECLARE: each((k) => `var a${k} = 0.0;`, '\n  '),
+    MACS: each((k) => `a${k} = fma(g, xAt(xRow, s + ${4 * k}), a${k});`, '\n      '),
     STORE: each((k) => `put(base, k0 + ${4 * k}, a${k});`, '\n  '),
   });
 }
 
+/** conv_rows_maxpool_backward_weight_shared.wgsl for J taps per lane, OB channels, windows of `pool`. */
+function sharedRegionCode(j: number, ob: number, pool: number): string {
+  const extra = Math.floor((pool + 2) / 4);
+  const regs = j + extra;
+  const range = (n: number) => Array.from({ length: n }, (_, k) => k);
+  const declare = [...range(ob).flatMap((c) => range(j).map((k) => `var a${c}_${k} = 0.0;`)), ...range(ob).map((c) => `var gb${c} = 0.0;`)].join('\n  ');
+  const region = range(regs).map((m) => `let x${m} = xAt(xRow, rb + ${4 * m});`).join('\n      ');
+  const pick = (k: number) => {
+    let v = `x${k}`;
+    for (let t = 1; t <= extra; t++) v = `select(${v}, x${k + t}, e == ${t})`;
+    return v;
+  };
+  const channels = range(ob)
+    .map((c) => {
+      const from = c < 4 ? 'A' : 'B';
+      return [
+        '{',
+        `        let g = subgroupShuffle(g${from}, quad + ${c & 3}u);`,
+        `        let d = subgroupShuffle(d${from}, quad + ${c & 3}u);`,
+        '        let src = quad + u32((d + lane) & 3);',
+        '        let e = (d + ((lane - d) & 3)) >> 2u;',
+        ...range(j).map((k) => `        a${c}_${k} = fma(g, subgroupShuffle(${pick(k)}, src), a${c}_${k});`),
+        `        gb${c} += g;`,
+        '      }',
+      ].join('\n');
+    })
+    .join('\n      ');
+  const store = range(ob).flatMap((c) => range(j).map((k) => `put(base, o0 + ${c}, k0 + lane + ${4 * k}, a${c}_${k});`)).join('\n  ');
+  const storeBias = range(ob).map((c) => `if (o0 + ${c} < u.outC) { partial[chunk * (u.numWeights + u.outC) + u.numWeights + o0 + ${c}] = gb${c}; }`).join('\n    ');
+  return fill(poolBackwardWeightSharedSource, { J: j, OB: ob, POOL: pool, DECLARE: declare, REGION: region, CHANNELS: channels, STORE: store, STORE_BIAS: storeBias });
+}
+
+function sharedRegionWeight(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
+  const j = Math.min(13, Math.ceil(r.taps / 4));
+  const ob = Math.min(8, r.outC);
+  const kGroups = Math.ceil(r.taps / (4 * j));
+  const oBlocks = Math.ceil(r.outC / ob);
+  const tiles = r.inC * oBlocks * kGroups * 4;
+  const allRows = r.batch * r.rows;
+  const { rowsPerChunk, chunks } = rowChunks(allRows, pool.windows, tiles, 1024);
+  const numWeights = r.outC * r.inC * r.taps;
+  const total = chunks * tiles;
+  const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
+  ctx.dispatch({
+    key: `conv_rows_maxpool_backward_weight_shared_${ob}x${j}_p${pool.size}`,
+    code: cached(`pws${j}x${ob}p${pool.size}`, () => sharedRegionCode(j, ob, pool.size)),
+    inputs: [g.gradOut, g.argmax, x],
+    outputs: [partial],
+    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights, oBlocks].map(i32)],
+    workgroups: ctx.grid(total, WORKGROUP_SIZE),
+  });
+  const out = sumPartials(ctx, partial, chunks, numWeights + r.outC, numWeights, withBias ? r.outC : 0);
+  ctx.release(partial);
+  return out;
+}
+
 /** d/dweight and d/dbias of rowConvReluMaxPool: one product per window, summed over chunks of rows. */
 export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
+  // With subgroups, one load of each input serves every output channel (see the shader's header).
+  if (ctx.hasSubgroups) return sharedRegionWeight(ctx, r, pool, g, x, withBias);
   const j = Math.min(16, Math.ceil(r.taps / 4));
   const kGroups = Math.ceil(r.taps / (4 * j));
   const tiles = r.inC * r.outC * kGroups * 4;
@@ -116,10 +142,9 @@ export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, po
   const numWeights = r.outC * r.inC * r.taps;
   const total = chunks * tiles;
   const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
-  const subgroups = ctx.hasSubgroups;
   ctx.dispatch({
-    key: `conv_rows_maxpool_backward_weight_${j}${subgroups ? '_subgroups' : ''}`,
-    code: cached(`pw${j}${subgroups}`, () => poolBackwardWeightCode(j, subgroups)),
+    key: `conv_rows_maxpool_backward_weight_${j}`,
+    code: cached(`pw${j}`, () => poolBackwardWeightCode(j)),
     inputs: [g.gradOut, g.argmax, x],
     outputs: [partial],
     uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights].map(i32)],
