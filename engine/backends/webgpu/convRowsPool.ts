@@ -106,9 +106,13 @@ function sharedRegionCode(j: number, ob: number, pool: number): string {
   return fill(poolBackwardWeightSharedSource, { J: j, OB: ob, POOL: pool, DECLARE: declare, REGION: region, CHANNELS: channels, STORE: store, STORE_BIAS: storeBias });
 }
 
-function sharedRegionWeight(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
-  const j = Math.min(13, Math.ceil(r.taps / 4));
-  const ob = Math.min(8, r.outC);
+/** d/dweight and d/dbias of rowConvReluMaxPool: one product per window, summed over chunks of rows. */
+export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
+  // With subgroups, one load of each input serves a block of up to 8 output channels (see
+  // the _shared shader's header); without, each group of 4 lanes covers one channel.
+  const shared = ctx.hasSubgroups;
+  const j = Math.min(shared ? 13 : 16, Math.ceil(r.taps / 4));
+  const ob = shared ? Math.min(8, r.outC) : 1;
   const kGroups = Math.ceil(r.taps / (4 * j));
   const oBlocks = Math.ceil(r.outC / ob);
   const tiles = r.inC * oBlocks * kGroups * 4;
@@ -118,36 +122,11 @@ function sharedRegionWeight(ctx: GpuContext, r: RowConv, pool: RowPool, g: Poole
   const total = chunks * tiles;
   const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
   ctx.dispatch({
-    key: `conv_rows_maxpool_backward_weight_shared_${ob}x${j}_p${pool.size}`,
-    code: cached(`pws${j}x${ob}p${pool.size}`, () => sharedRegionCode(j, ob, pool.size)),
+    key: shared ? `conv_rows_maxpool_backward_weight_shared_${ob}x${j}_p${pool.size}` : `conv_rows_maxpool_backward_weight_${j}`,
+    code: shared ? cached(`pws${j}x${ob}p${pool.size}`, () => sharedRegionCode(j, ob, pool.size)) : cached(`pw${j}`, () => poolBackwardWeightCode(j)),
     inputs: [g.gradOut, g.argmax, x],
     outputs: [partial],
-    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights, oBlocks].map(i32)],
-    workgroups: ctx.grid(total, WORKGROUP_SIZE),
-  });
-  const out = sumPartials(ctx, partial, chunks, numWeights + r.outC, numWeights, withBias ? r.outC : 0);
-  ctx.release(partial);
-  return out;
-}
-
-/** d/dweight and d/dbias of rowConvReluMaxPool: one product per window, summed over chunks of rows. */
-export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, x: GpuStorage, withBias: boolean): { weight: GpuStorage; bias: GpuStorage | null } {
-  // With subgroups, one load of each input serves every output channel (see the shader's header).
-  if (ctx.hasSubgroups) return sharedRegionWeight(ctx, r, pool, g, x, withBias);
-  const j = Math.min(16, Math.ceil(r.taps / 4));
-  const kGroups = Math.ceil(r.taps / (4 * j));
-  const tiles = r.inC * r.outC * kGroups * 4;
-  const allRows = r.batch * r.rows;
-  const { rowsPerChunk, chunks } = rowChunks(allRows, pool.windows, tiles, 1024);
-  const numWeights = r.outC * r.inC * r.taps;
-  const total = chunks * tiles;
-  const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
-  ctx.dispatch({
-    key: `conv_rows_maxpool_backward_weight_${j}`,
-    code: cached(`pw${j}`, () => poolBackwardWeightCode(j)),
-    inputs: [g.gradOut, g.argmax, x],
-    outputs: [partial],
-    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights].map(i32)],
+    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights, ...(shared ? [oBlocks] : [])].map(i32)],
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   const out = sumPartials(ctx, partial, chunks, numWeights + r.outC, numWeights, withBias ? r.outC : 0);
