@@ -13,7 +13,8 @@ import backwardWeightSource from '../../../shaders/conv2d_backward_weight.wgsl?r
 import { sum } from './reduce.ts';
 import { unary } from './elementwise.ts';
 import { rowConv, rowConvBackwardInput, rowConvBackwardWeight, rowConvForward } from './convRows.ts';
-import { rowConvReluMaxPool, rowConvReluMaxPoolBackwardInput, rowConvReluMaxPoolBackwardWeight, rowPool } from './convRowsPool.ts';
+import { rowConvReluMaxPool, rowConvReluMaxPoolBackwardWeight, rowPool } from './convRowsPool.ts';
+import { maxPool2dBackward } from './pool.ts';
 import type { Pool2dParams } from '../../backend.ts';
 
 /** Matches @workgroup_size in the three shaders. */
@@ -89,8 +90,19 @@ export function conv2dReluMaxPool2dBackward(
   if (!rows || !windows) throw new Error('webgpu conv2dReluMaxPool2dBackward: these shapes have no fused forward, so no fused backward');
   const pooledSize = pool.batch * pool.channels * pool.outH * pool.outW;
   for (const [name, s] of [['gradOut', gradOut], ['out', out], ['argmax', argmax]] as const) checkLength('conv2dReluMaxPool2dBackward', name, s, pooledSize, 'batch*outChannels*outH*pooledW');
+  let input: GpuStorage | null = null;
+  if (need.input) {
+    // The winners' gradients scattered into the dense convolution gradient (the pool's scatter
+    // skips the -1 winners the ReLU stops), then the register-blocked dense input gradient. A
+    // sparse gather over the windows reaching each input (tried) needs one weight load per
+    // product, and on SwiftShader a load costs about a dozen multiply-adds: no faster for
+    // Chambon's first convolution (149 ms against 151 at batch 128), slower for its second (94
+    // against 68).
+    const dense = maxPool2dBackward(ctx, gradOut, argmax, pool);
+    input = rowConvBackwardInput(ctx, rows, dense, weight);
+    ctx.release(dense);
+  }
   const g = { gradOut, argmax };
-  const input = need.input ? rowConvReluMaxPoolBackwardInput(ctx, rows, windows, g, weight) : null;
   if (!need.weight && !need.bias) return { input, weight: null, bias: null };
   const grads = rowConvReluMaxPoolBackwardWeight(ctx, rows, windows, g, x, need.bias);
   if (!need.weight) ctx.release(grads.weight);

@@ -213,7 +213,7 @@ export function cached(key: string, make: () => string): string {
   return code;
 }
 
-interface Correlation {
+export interface Correlation {
   x: GpuStorage;
   weight: GpuStorage;
   bias: GpuStorage | null;
@@ -289,8 +289,13 @@ export function pooledBlock(size: number): number | null {
   return null;
 }
 
+/** The forward as a correlation: the weight read as stored, [outC, inC, K]. */
+export function forwardCorrelation(r: RowConv, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, relu: boolean): Correlation {
+  return { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu };
+}
+
 export function rowConvForward(ctx: GpuContext, r: RowConv, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, relu = false): GpuStorage {
-  return correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu }).out;
+  return correlate(ctx, forwardCorrelation(r, x, weight, bias, relu)).out;
 }
 
 /** The input's gradient: the correlation of gradOut with the flipped kernel, channels swapped. */

@@ -1,16 +1,15 @@
 /**
  * The WebGPU side of conv2dReluMaxPool2d for row convolutions (see convRows.ts) pooled along the
  * row in non-overlapping windows: the fused forward (the row kernel's pool variant), and the
- * sparse backward, which visits one winner per window for the weight and bias gradients and
- * scatters the winners' gradients into the dense row gradient for the input's.
+ * sparse weight and bias gradients, which visit one winner per window. (The input's gradient is
+ * the max pool's scatter and the dense row gradient: conv.ts.)
  */
 import type { Conv2dParams, Pool2dParams } from '../../backend.ts';
 import type { GpuContext, GpuStorage } from './kernel.ts';
 import { i32, u32 } from './util.ts';
-import { WORKGROUP_SIZE, cached, correlate, fill, pooledBlock, rowChunks, rowConvBackwardInput, sumPartials, type RowConv, type RowPool } from './convRows.ts';
+import { WORKGROUP_SIZE, cached, correlate, fill, forwardCorrelation, pooledBlock, rowChunks, sumPartials, type RowConv, type RowPool } from './convRows.ts';
 import poolBackwardWeightSource from '../../../shaders/conv_rows_maxpool_backward_weight.wgsl?raw';
 import poolBackwardWeightSharedSource from '../../../shaders/conv_rows_maxpool_backward_weight_shared.wgsl?raw';
-import maxBackwardScatterSource from '../../../shaders/maxpool2d_backward_scatter.wgsl?raw';
 
 /**
  * The max pool a row convolution can fuse: windows along the row only (1 x size, stride = size,
@@ -27,40 +26,16 @@ export function rowPool(conv: Conv2dParams, pool: Pool2dParams): RowPool | null 
 
 /** max pool(relu(conv)) from the row kernel's pool variant: pooled values and winners. */
 export function rowConvReluMaxPool(ctx: GpuContext, r: RowConv, pool: RowPool, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, withArgmax: boolean): { out: GpuStorage; argmax: GpuStorage | null } {
-  const { out, argmax } = correlate(ctx, { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu: true }, { ...pool, withArgmax });
+  const { out, argmax } = correlate(ctx, forwardCorrelation(r, x, weight, bias, true), { ...pool, withArgmax });
   if (withArgmax) return { out, argmax };
   ctx.release(argmax!);
   return { out, argmax: null };
 }
 
 /** The pooled gradient and the fused forward's winners (-1 where the window passes no gradient). */
-interface PooledGrad {
+export interface PooledGrad {
   gradOut: GpuStorage;
   argmax: GpuStorage;
-}
-
-/**
- * d/dx of rowConvReluMaxPool: the winners' gradients scattered into the dense convolution
- * gradient (zeros elsewhere), then the register-blocked dense input gradient. A sparse gather
- * over the windows reaching each input (tried) needs one weight load per product, and on
- * SwiftShader a load costs about as much as a dozen multiply-adds: it was no faster for
- * Chambon's first convolution (149 ms against 151 at batch 128) and slower for its second
- * (94 against 68).
- */
-export function rowConvReluMaxPoolBackwardInput(ctx: GpuContext, r: RowConv, pool: RowPool, g: PooledGrad, weight: GpuStorage): GpuStorage {
-  const windows = g.gradOut.length;
-  const dense = ctx.alloc(r.batch * r.outC * r.rows * r.outW);
-  ctx.dispatch({
-    key: 'maxpool2d_backward_scatter',
-    code: maxBackwardScatterSource,
-    inputs: [g.gradOut, g.argmax],
-    outputs: [dense],
-    uniforms: [u32(windows), u32(r.rows * pool.windows), u32(r.rows * r.outW)],
-    workgroups: ctx.grid(windows, WORKGROUP_SIZE),
-  });
-  const gradX = rowConvBackwardInput(ctx, r, dense, weight);
-  ctx.release(dense);
-  return gradX;
 }
 
 /** conv_rows_maxpool_backward_weight.wgsl (devices without subgroups) for J taps per lane. */
