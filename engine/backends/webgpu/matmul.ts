@@ -27,13 +27,13 @@ const WORKGROUP_SIZE = 64;
 const LANES = ['x', 'y', 'z', 'w'];
 
 /** Rows x vec4-columns of one invocation's block. */
-export interface MatmulBlock {
+interface MatmulBlock {
   tm: number;
   tnv: number;
 }
 
 /** 32 vec4 accumulators; 16 x 16 ran ~10% faster but took SwiftShader 1.4 s to compile. */
-export const LARGE_BLOCK: MatmulBlock = { tm: 16, tnv: 2 };
+const LARGE_BLOCK: MatmulBlock = { tm: 16, tnv: 2 };
 
 function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
@@ -48,19 +48,19 @@ function fill(template: string, values: Record<string, string | number>): string
  * contiguous along k, loaded as vec4s of 4 consecutive k (the loop steps k by 4). 'mn4': it is
  * contiguous along m (A) or n (B), loaded as vec4s of 4 rows or columns.
  */
-export type OperandRead = 'scalar' | 'shuffle' | 'k4' | 'mn4';
+type OperandRead = 'scalar' | 'shuffle' | 'k4' | 'mn4';
 
-export interface MatmulVariant extends MatmulBlock {
+interface MatmulVariant extends MatmulBlock {
   readA: OperandRead;
   readB: Exclude<OperandRead, 'shuffle'>;
 }
 
-export function variantName(v: MatmulVariant): string {
+function variantName(v: MatmulVariant): string {
   return `${v.tm}x${4 * v.tnv}_a${v.readA}_b${v.readB}`;
 }
 
 /** The blocked kernel's WGSL for a TM x (4 * TNV) block read as `v` says. */
-export function blockedCode(v: MatmulVariant): string {
+function blockedCode(v: MatmulVariant): string {
   const { tm, tnv, readA, readB } = v;
   if (readA === 'shuffle' || readA === 'mn4') {
     if (tm % 4 !== 0) throw new Error(`matmul: ${readA} A reads need a block of a multiple of 4 rows, not ${tm}`);
@@ -156,23 +156,14 @@ function cached(key: string, make: () => string): string {
   return code;
 }
 
-/** Overrides of the kernel choice, for measurement pages and tests. */
-export interface MatmulOptions {
-  force?: 'small' | 'blocked';
-  block?: MatmulBlock;
-  subgroups?: boolean;
-  readA?: OperandRead;
-  readB?: MatmulVariant['readB'];
-}
-
-export function matmul(ctx: GpuContext, a: GpuStorage, b: GpuStorage, batchA: number, batchB: number, m: number, k: number, n: number, transA: boolean, transB: boolean, opts: MatmulOptions = {}): GpuStorage {
+export function matmul(ctx: GpuContext, a: GpuStorage, b: GpuStorage, batchA: number, batchB: number, m: number, k: number, n: number, transA: boolean, transB: boolean): GpuStorage {
   const batch = Math.max(batchA, batchB);
   if ((batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) throw new Error(`matmul: batch sizes ${batchA} and ${batchB} do not broadcast`);
   if (a.length !== batchA * m * k || b.length !== batchB * k * n) throw new Error(`matmul: operand sizes ${a.length}, ${b.length} do not match [${batchA}, ${m}, ${k}] @ [${batchB}, ${k}, ${n}]`);
   const out = ctx.allocUninit(batch * m * n);
   const [aRow, aCol, bRow, bCol, aBatch, bBatch] = [transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n];
   const strides = [aRow, aCol, bRow, bCol, aBatch, bBatch].map(u32);
-  const small = opts.force ? opts.force === 'small' : batch * m * n <= TINY_OUTPUT;
+  const small = batch * m * n <= TINY_OUTPUT;
   if (small) {
     ctx.dispatch({
       key: 'matmul_small',
@@ -184,13 +175,13 @@ export function matmul(ctx: GpuContext, a: GpuStorage, b: GpuStorage, batchA: nu
     });
     return out;
   }
-  const block = opts.block ?? (batch * m * n <= SMALL_OUTPUT ? SMALL_BLOCK : LARGE_BLOCK);
+  const block = batch * m * n <= SMALL_OUTPUT ? SMALL_BLOCK : LARGE_BLOCK;
   // vec4 reads need 16-byte aligned starts: every stride but the contiguous one a multiple of 4.
   const aligned = (...xs: number[]) => xs.every((x) => x % 4 === 0);
   const readA: OperandRead =
-    aCol === 1 && aligned(k, aRow, aBatch) ? 'k4' : aRow === 1 && block.tm % 4 === 0 && aligned(m, aCol, aBatch) ? 'mn4' : (opts.subgroups ?? ctx.hasSubgroups) && block.tm % 4 === 0 ? 'shuffle' : 'scalar';
+    aCol === 1 && aligned(k, aRow, aBatch) ? 'k4' : aRow === 1 && block.tm % 4 === 0 && aligned(m, aCol, aBatch) ? 'mn4' : ctx.hasSubgroups && block.tm % 4 === 0 ? 'shuffle' : 'scalar';
   const readB: MatmulVariant['readB'] = bRow === 1 && aligned(k, bCol, bBatch) ? 'k4' : bCol === 1 && aligned(n, bRow, bBatch) ? 'mn4' : 'scalar';
-  const variant: MatmulVariant = { ...block, readA: opts.readA ?? readA, readB: opts.readB ?? readB };
+  const variant: MatmulVariant = { ...block, readA, readB };
   const blocksM = Math.ceil(m / block.tm);
   // With shuffles, quads hold 4 column blocks of the same rows.
   const blocksN = variant.readA === 'shuffle' ? Math.ceil(n / (4 * block.tnv) / 4) * 4 : Math.ceil(n / (4 * block.tnv));
