@@ -10,10 +10,11 @@ import type { Browser, ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, withTimeout, type ChromiumSession } from '../../app/cli/headless.ts';
 import { buildAndPreview, repoRoot, type BuiltApp } from './builtApp.ts';
+import { sleepEdfPath } from '../helpers/data.ts';
 import { startPhysionetStandIn, type StandIn } from './standIn.ts';
 import { SHOTS, attr, goStep, handle, shot, text, waitFor } from './pageTools.ts';
 
-const SHARED = resolve(repoRoot, '..', 'shared', 'data', 'sleep-edf', 'edf');
+const SLEEP_EDF = sleepEdfPath('edf');
 const WAIT = 30_000;
 
 let app: BuiltApp | null = null;
@@ -42,7 +43,7 @@ function foreign(requests: string[]): string[] {
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
-  hypnogram = new Uint8Array(await readFile(join(SHARED, 'SC4001EC-Hypnogram.edf')));
+  hypnogram = new Uint8Array(await readFile(join(SLEEP_EDF, 'SC4001EC-Hypnogram.edf')));
   // The PSG stand-in is corrupt: right name, wrong bytes, so its SHA-1 check must fail.
   const corruptPsg = new Uint8Array(4096).map((_, i) => (i * 7) & 255);
   standIn = await startPhysionetStandIn(new Map([['SC4001EC-Hypnogram.edf', hypnogram], ['SC4001E0-PSG.edf', corruptPsg]]));
@@ -137,7 +138,7 @@ describe('web app, steps 1-6 (built, in Chromium)', () => {
   });
 
   it('loads dropped EDF files: shows the real excerpt unlabelled, lists the refused pair and the corrupt file', async () => {
-    const psg = await readFile(join(SHARED, 'short_psg.edf'));
+    const psg = await readFile(join(SLEEP_EDF, 'short_psg.edf'));
     // Named as Sleep-EDF names it, so it pairs with the real hypnogram (which the check refuses).
     await writeFile(join(files, 'SC4001E0-PSG.edf'), psg);
     await writeFile(join(files, 'SC4001EC-Hypnogram.edf'), hypnogram);

@@ -19,7 +19,7 @@ interface BandpowerFixture {
 }
 
 const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/mne/bandpower.json', import.meta.url)), 'utf8')) as BandpowerFixture;
-const edf = new Uint8Array(readFileSync(fileURLToPath(new URL('../../../shared/data/sleep-edf/edf/short_psg.edf', import.meta.url))));
+const edf = new Uint8Array(readFileSync(fileURLToPath(new URL('../fixtures/sleep-edf/edf/short_psg.edf', import.meta.url))));
 
 function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;

@@ -1,13 +1,10 @@
-/** Shared data locations and byte helpers for the EDF reader tests. */
+/** Data locations (the repository's Sleep-EDF copy) and byte helpers for the EDF reader tests. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { EdfError } from '../../sleep/edf/index.ts';
+import { sleepEdfPath } from '../helpers/data.ts';
 
-const shared = (path: string) => fileURLToPath(new URL(`../../../shared/data/${path}`, import.meta.url));
-
-export const SLEEP_EDF_DIR = shared('sleep-edf/edf/');
-export const CORPUS_DIR = shared('edf-corpus/');
-export const LABELS_DIR = shared('sleep-edf/labels/');
+export const SLEEP_EDF_DIR = sleepEdfPath('edf/');
+export const LABELS_DIR = sleepEdfPath('labels/');
 export const HYPNOGRAM_FILE = 'SC4001EC-Hypnogram.edf';
 export const SHORT_PSG_FILE = 'short_psg.edf';
 

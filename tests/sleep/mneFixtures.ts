@@ -1,9 +1,14 @@
 /** Loading helpers for tests/fixtures/mne (made by tests/fixtures/scripts/make_mne_fixtures.py). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { sleepEdfPath } from '../helpers/data.ts';
 
 export const fixturePath = (name: string) => fileURLToPath(new URL(`../fixtures/mne/${name}`, import.meta.url));
-export const sharedPath = (rel: string) => fileURLToPath(new URL(`../../../shared/data/${rel}`, import.meta.url));
+/** `sharedPath('sleep-edf/edf/x.edf')`: the repository's copy of the shared Sleep-EDF material. */
+export function sharedPath(rel: string): string {
+  if (!rel.startsWith('sleep-edf/')) throw new Error(`sharedPath: only the repository's Sleep-EDF copy is reachable (got ${rel})`);
+  return sleepEdfPath(rel.slice('sleep-edf/'.length));
+}
 
 export function loadFixture<T>(name: string): T {
   return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as T;

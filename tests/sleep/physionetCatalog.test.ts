@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AGE_RECORDS_CSV, scoredPsgFiles, scoringOf } from '../../sleep/data/index.ts';
 import { Sha1, parseAgeRecords, parseIntegerList, parseSha1Sums, selectRecordings, sha1Hex, sleepCassetteCatalog } from '../../sleep/physionet/index.ts';
+import { SLEEP_EDF_ROOT } from '../helpers/data.ts';
 import { Generator } from '../../engine/random.ts';
 
-const shared = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'sleep-edf');
+const shared = SLEEP_EDF_ROOT;
 
 describe('shipped Sleep-EDF data', () => {
   it('the catalog module is the shared age_records.csv verbatim', () => {

@@ -20,9 +20,10 @@ import {
   type DownloadEvent,
 } from '../../sleep/physionet/index.ts';
 import { NodeFileStore } from '../../sleep/physionet/nodeStore.ts';
+import { sleepEdfPath } from '../helpers/data.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const edfDir = join(repo, '..', 'shared', 'data', 'sleep-edf', 'edf');
+const edfDir = sleepEdfPath('edf');
 const hypnogram = new Uint8Array(readFileSync(join(edfDir, 'SC4001EC-Hypnogram.edf')));
 const shortPsg = new Uint8Array(readFileSync(join(edfDir, 'short_psg.edf')));
 const HYPNOGRAM_SHA1 = '21c998eadc8b1e3ea6727d3585186b8f76e7e70b';

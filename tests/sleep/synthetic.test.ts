@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { parseEdfHeader, readAnnotations, readEdf, readPsgWithHypnogram } from '../../sleep/edf/index.ts';
 import { scoringOf } from '../../sleep/data/index.ts';
 import { synthesizeEdfFiles, synthesizeRecording, writeAnnotationsEdf, writeEdf, stagesToAnnotations } from '../../sleep/synthetic/index.ts';
+import { sleepEdfPath } from '../helpers/data.ts';
 import type { Annotation } from '../../sleep/types.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const edfDir = join(repo, '..', 'shared', 'data', 'sleep-edf', 'edf');
+const edfDir = sleepEdfPath('edf');
 const realPsgHeader = parseEdfHeader(new Uint8Array(readFileSync(join(edfDir, 'short_psg.edf'))), 'short_psg.edf');
 const realHypnogramBytes = new Uint8Array(readFileSync(join(edfDir, 'SC4001EC-Hypnogram.edf')));
 
