@@ -39,9 +39,11 @@ fn apply(v: f32, alpha: f32) -> f32 {
   }
 }
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n) { return; }
   out[i] = apply(x[i], params.alpha);
 }
