@@ -2,7 +2,7 @@
 export { add, sub, mul, div, neg } from './ops/elementwise.ts';
 export { exp, log, sqrt, square, abs, pow, reciprocal } from './ops/unary.ts';
 export { sum, mean } from './ops/reduce.ts';
-export { reshape, flatten, permute, transpose, unsqueeze, squeeze, expand } from './ops/view.ts';
+export { reshape, flatten, permute, transpose, unsqueeze, squeeze, expand, clone } from './ops/view.ts';
 export { relu } from './ops/activation.ts';
 export { elu } from './ops/activation.ts';
 export { matmul, linear } from './ops/linear.ts';

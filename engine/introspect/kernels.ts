@@ -41,6 +41,7 @@ export const OP_KERNELS: Readonly<Record<string, OpKernels>> = {
   elu: { source: 'engine/ops/activation.ts', forward: ['unary.wgsl'], backward: ['unary_backward.wgsl'] },
   sum: { source: 'engine/ops/reduce.ts', forward: ['sum.wgsl'], backward: ['binary.wgsl'], note: 'the backward broadcasts the gradient back (expand is zeros + g)' },
   reshape: { source: 'engine/ops/view.ts', forward: [], backward: [], note: 'a view: shares storage, launches nothing' },
+  clone: { source: 'engine/ops/view.ts', forward: [], backward: [], note: 'a buffer copy (copyBufferToBuffer on WebGPU): no kernel; the gradient passes through unchanged' },
   permute: { source: 'engine/ops/view.ts', forward: ['permute.wgsl'], backward: ['permute.wgsl'] },
   matmul: { source: 'engine/ops/linear.ts', forward: ['matmul_blocked.wgsl'], backward: ['matmul_blocked.wgsl', 'sum.wgsl'], fastPath: ['matmul_small.wgsl'], note: 'sum.wgsl only for a broadcast batch; outputs of at most 256 elements take matmul_small.wgsl' },
   linear: { source: 'engine/ops/linear.ts', forward: ['matmul_blocked.wgsl', 'binary.wgsl'], backward: ['matmul_blocked.wgsl', 'sum.wgsl'], fastPath: ['matmul_small.wgsl'], note: 'binary.wgsl adds the bias; sum.wgsl is its gradient; outputs of at most 256 elements take matmul_small.wgsl' },
