@@ -25,10 +25,12 @@ export type UnaryOp =
   /** alpha * (exp(x) - 1) for x <= 0, x otherwise. */
   | 'elu'
   /** x ** alpha. */
-  | 'pow';
+  | 'pow'
+  /** log(1 + exp(alpha * x)) / alpha, and x where alpha * x > 20 (PyTorch's threshold). */
+  | 'softplus';
 
 /** Ops whose backward needs a kernel of its own (the rest compose from other ops). */
-export type UnaryBackwardOp = 'relu' | 'elu';
+export type UnaryBackwardOp = 'relu' | 'elu' | 'softplus';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 

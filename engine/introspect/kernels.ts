@@ -39,6 +39,7 @@ export const OP_KERNELS: Readonly<Record<string, OpKernels>> = {
   reciprocal: { source: unary, forward: ['unary.wgsl'], backward: ['binary.wgsl', 'unary.wgsl'] },
   relu: { source: 'engine/ops/activation.ts', forward: ['unary.wgsl'], backward: ['unary_backward.wgsl'], fastPath: ['relu_backward_vec4.wgsl'], note: 'tensors whose length is a multiple of 4 take the vec4 backward' },
   elu: { source: 'engine/ops/activation.ts', forward: ['unary.wgsl'], backward: ['unary_backward.wgsl'] },
+  softplus: { source: 'engine/ops/activation.ts', forward: ['unary.wgsl'], backward: ['unary_backward.wgsl'] },
   sum: { source: 'engine/ops/reduce.ts', forward: ['sum.wgsl'], backward: ['binary.wgsl'], note: 'the backward broadcasts the gradient back (expand is zeros + g)' },
   reshape: { source: 'engine/ops/view.ts', forward: [], backward: [], note: 'a view: shares storage, launches nothing' },
   clone: { source: 'engine/ops/view.ts', forward: [], backward: [], note: 'a buffer copy (copyBufferToBuffer on WebGPU): no kernel; the gradient passes through unchanged' },

@@ -11,8 +11,8 @@ import binaryWgsl from '../../../shaders/binary.wgsl?raw';
 import permuteWgsl from '../../../shaders/permute.wgsl?raw';
 
 /** The OP override of each shader: the function it applies (one kernel, and one name, per op). */
-const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, square: 5, reciprocal: 6, relu: 7, elu: 8, pow: 9 };
-const UNARY_BACKWARD_CODES: Record<UnaryBackwardOp, number> = { relu: 0, elu: 1 };
+const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, square: 5, reciprocal: 6, relu: 7, elu: 8, pow: 9, softplus: 10 };
+const UNARY_BACKWARD_CODES: Record<UnaryBackwardOp, number> = { relu: 0, elu: 1, softplus: 2 };
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
 const WORKGROUP_SIZE = 256;
 
