@@ -11,7 +11,7 @@
  */
 import type { Conv2dParams } from '../../backend.ts';
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { LANES, grid2, kernel, plainKernel, shaderLib, template, type Kernel, type Template } from './shaders.ts';
+import { LANES, grid2, joinLines, kernel, plainKernel, range, shaderLib, template, type Template } from './shaders.ts';
 import forwardSource from '../../../shaders/conv_rows_forward.wgsl?raw';
 import backwardWeightSource from '../../../shaders/conv_rows_backward_weight.wgsl?raw';
 import sumLeadingSource from '../../../shaders/sum_leading.wgsl?raw';
@@ -49,7 +49,6 @@ function channelBlock(outC: number): number {
   return c;
 }
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Accumulator a{c}_{v}'s component holding output (or tap) j of the block's 4 * TV. */
 const acc = (c: number, j: number) => `a${c}_${Math.floor(j / 4)}.${LANES[j % 4]}`;
@@ -80,13 +79,12 @@ const subgroupValues = (t: Template, subgroups: boolean) => ({
 export function forwardCode(cob: number, tv: number, subgroups: boolean, pool: number): string {
   const t = FORWARD;
   const r = registerCode(t, cob, tv);
-  const join = (xs: string[]) => xs.join('\n');
   const taps = subgroups
     ? t.fragment('taps_subgroups', {
-        LOADS: join(range(cob).map((c) => t.fragment('lane_weight', { c }))),
-        STEPS: join(range(4).map((j) => t.fragment('tap_step', { j, MACS: join(r.macs('tap_weight', (c) => `subgroupBroadcast(l${c}, ${j}u)`)), SLIDE: join(r.slide) }))),
+        LOADS: joinLines(range(cob).map((c) => t.fragment('lane_weight', { c }))),
+        STEPS: joinLines(range(4).map((j) => t.fragment('tap_step', { j, MACS: joinLines(r.macs('tap_weight', (c) => `subgroupBroadcast(l${c}, ${j}u)`)), SLIDE: joinLines(r.slide) }))),
       })
-    : t.fragment('taps', { MACS: join(r.macs('tap_weight', (c) => `wAt(o0 + ${c}, i, k)`)), SLIDE: join(r.slide) });
+    : t.fragment('taps', { MACS: joinLines(r.macs('tap_weight', (c) => `wAt(o0 + ${c}, i, k)`)), SLIDE: joinLines(r.slide) });
   const outputs = 4 * tv;
   const stores = range(cob).flatMap((c) => {
     const bias = t.fragment('channel_bias', { c });
@@ -96,7 +94,7 @@ export function forwardCode(cob: number, tv: number, subgroups: boolean, pool: n
       ...range(outputs / pool).map((q) =>
         t.fragment('pool_window', {
           c, q, first: acc(c, q * pool), firstAt: q * pool, windowsPerBlock: outputs / pool,
-          COMPARES: join(range(pool - 1).map((k) => q * pool + k + 1).map((j) => t.fragment('pool_compare', { c, t: j, acc: acc(c, j) }))),
+          COMPARES: joinLines(range(pool - 1).map((k) => q * pool + k + 1).map((j) => t.fragment('pool_compare', { c, t: j, acc: acc(c, j) }))),
         }),
       ),
     ];
@@ -106,10 +104,10 @@ export function forwardCode(cob: number, tv: number, subgroups: boolean, pool: n
     OUTPUTS: t.fragment(pool ? 'pool_outputs' : 'plain_outputs'),
     TW: outputs,
     COB: cob,
-    DECLARE: join([...r.declare, ...(subgroups ? [t.fragment('quad_lanes')] : [])]),
-    WINDOW: join(r.window),
+    DECLARE: joinLines([...r.declare, ...(subgroups ? [t.fragment('quad_lanes')] : [])]),
+    WINDOW: joinLines(r.window),
     TAPS: taps,
-    STORE: t.fragment(pool ? 'pool_store' : 'plain_store', { STORES: join(stores) }),
+    STORE: t.fragment(pool ? 'pool_store' : 'plain_store', { STORES: joinLines(stores) }),
   });
 }
 
@@ -117,23 +115,22 @@ export function forwardCode(cob: number, tv: number, subgroups: boolean, pool: n
 export function backwardWeightCode(cob: number, kv: number, subgroups: boolean): string {
   const t = BACKWARD_WEIGHT;
   const r = registerCode(t, cob, kv);
-  const join = (xs: string[]) => xs.join('\n');
   const macs = (value: (c: number) => string) => [...r.macs('position_gradient', value), ...range(cob).map((c) => t.fragment('bias_sum', { c }))];
   const positions = subgroups
     ? t.fragment('positions_subgroups', {
-        LOADS: join(range(cob).map((c) => t.fragment('lane_gradient', { c }))),
-        STEPS: join(range(4).map((j) => t.fragment('position_step', { j, MACS: join(macs((c) => `subgroupShuffle(l${c}, quad + ${j}u)`)), SLIDE: join(r.slide) }))),
+        LOADS: joinLines(range(cob).map((c) => t.fragment('lane_gradient', { c }))),
+        STEPS: joinLines(range(4).map((j) => t.fragment('position_step', { j, MACS: joinLines(macs((c) => `subgroupShuffle(l${c}, quad + ${j}u)`)), SLIDE: joinLines(r.slide) }))),
       })
-    : t.fragment('positions', { MACS: join(macs((c) => `gAt(gRow, o0 + ${c}, t)`)), SLIDE: join(r.slide) });
+    : t.fragment('positions', { MACS: joinLines(macs((c) => `gAt(gRow, o0 + ${c}, t)`)), SLIDE: joinLines(r.slide) });
   return t.fill({
     ...subgroupValues(t, subgroups),
     KB: 4 * kv,
     COB: cob,
-    DECLARE: join([...r.declare, ...range(cob).map((c) => t.fragment('bias_accumulator', { c })), ...(subgroups ? [t.fragment('quad_lanes')] : [])]),
-    WINDOW: join(r.window),
+    DECLARE: joinLines([...r.declare, ...range(cob).map((c) => t.fragment('bias_accumulator', { c })), ...(subgroups ? [t.fragment('quad_lanes')] : [])]),
+    WINDOW: joinLines(r.window),
     POSITIONS: positions,
-    STORE: join(grid2(cob, 4 * kv).map(([c, j]) => t.fragment('put', { c, k: j, acc: acc(c, j) }))),
-    STORE_BIAS: join(range(cob).map((c) => t.fragment('put_bias', { c }))),
+    STORE: joinLines(grid2(cob, 4 * kv).map(([c, j]) => t.fragment('put', { c, k: j, acc: acc(c, j) }))),
+    STORE_BIAS: joinLines(range(cob).map((c) => t.fragment('put_bias', { c }))),
   });
 }
 

@@ -7,7 +7,7 @@
 import type { Conv2dParams, Pool2dParams } from '../../backend.ts';
 import type { GpuContext, GpuStorage } from './kernel.ts';
 import { WORKGROUP_SIZE, correlate, forwardCorrelation, pooledBlock, rowChunks, sumPartials, type RowConv, type RowPool } from './convRows.ts';
-import { grid2, kernel, template } from './shaders.ts';
+import { grid2, joinLines, kernel, range, template } from './shaders.ts';
 import poolBackwardWeightSource from '../../../shaders/conv_rows_maxpool_backward_weight.wgsl?raw';
 import poolBackwardWeightSharedSource from '../../../shaders/conv_rows_maxpool_backward_weight_shared.wgsl?raw';
 
@@ -41,9 +41,6 @@ export interface PooledGrad {
   argmax: GpuStorage;
 }
 
-const range = (n: number) => Array.from({ length: n }, (_, k) => k);
-const join = (xs: string[]) => xs.join('\n');
-
 /**
  * Taps per lane (J) at most, and output channels per group of 4 lanes (OB) at most. A group's 4
  * lanes cover 4 * J taps: with subgroups J = 13 is the smallest that covers Chambon's 50-tap
@@ -59,7 +56,7 @@ const MAX_CHANNELS_PER_GROUP = 8;
 /** conv_rows_maxpool_backward_weight.wgsl (devices without subgroups) for J taps per lane. */
 export function poolBackwardWeightCode(j: number): string {
   const t = POOL_BACKWARD_WEIGHT;
-  const each = (name: string) => join(range(j).map((k) => t.fragment(name, { k, offset: 4 * k })));
+  const each = (name: string) => joinLines(range(j).map((k) => t.fragment(name, { k, offset: 4 * k })));
   return t.fill({ J: j, DECLARE: each('accumulator'), MACS: each('mac'), STORE: each('put') });
 }
 
@@ -74,18 +71,18 @@ export function sharedRegionCode(j: number, ob: number, pool: number): string {
       c,
       from: c < 4 ? 'A' : 'B',
       lane: c & 3,
-      MACS: join(range(j).map((k) => t.fragment('mac', { c, k, region: pick(k) }))),
+      MACS: joinLines(range(j).map((k) => t.fragment('mac', { c, k, region: pick(k) }))),
     }),
   );
   return t.fill({
     J: j,
     OB: ob,
     POOL: pool,
-    DECLARE: join([...grid2(ob, j).map(([c, k]) => t.fragment('accumulator', { c, k })), ...range(ob).map((c) => t.fragment('bias_accumulator', { c }))]),
-    REGION: join(range(j + extra).map((m) => t.fragment('region', { m, offset: 4 * m }))),
-    CHANNELS: join(channels),
-    STORE: join(grid2(ob, j).map(([c, k]) => t.fragment('put', { c, k, offset: 4 * k }))),
-    STORE_BIAS: join(range(ob).map((c) => t.fragment('put_bias', { c }))),
+    DECLARE: joinLines([...grid2(ob, j).map(([c, k]) => t.fragment('accumulator', { c, k })), ...range(ob).map((c) => t.fragment('bias_accumulator', { c }))]),
+    REGION: joinLines(range(j + extra).map((m) => t.fragment('region', { m, offset: 4 * m }))),
+    CHANNELS: joinLines(channels),
+    STORE: joinLines(grid2(ob, j).map(([c, k]) => t.fragment('put', { c, k, offset: 4 * k }))),
+    STORE_BIAS: joinLines(range(ob).map((c) => t.fragment('put_bias', { c }))),
   });
 }
 

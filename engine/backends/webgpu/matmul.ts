@@ -8,7 +8,7 @@
  * to compile); the linear layer [128,320]x[320,5]^T 0.32 untiled, 1.1 with 8 x 4 blocks.
  */
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { LANES, grid2, kernel, plainKernel, shaderLib, template, type Template } from './shaders.ts';
+import { LANES, grid2, joinLines, kernel, plainKernel, range, shaderLib, template, type Template } from './shaders.ts';
 import blockedSource from '../../../shaders/matmul_blocked.wgsl?raw';
 import matmulSmallWgsl from '../../../shaders/matmul_small.wgsl?raw';
 
@@ -53,7 +53,6 @@ function variantName(v: MatmulVariant): string {
   return `${v.tm}x${4 * v.tnv}_a${v.readA}_b${v.readB}`;
 }
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** One operand's part of the kernel: its offsets, its loads per k step, its value per register, its k step. */
 interface OperandCode {
@@ -148,7 +147,6 @@ export function blockedCode(v: MatmulVariant): string {
   const blocks = grid2(tm, tnv);
   const macs = range(steps).flatMap((kk) => blocks.map(([r, w]) => t.fragment('mac', { r, w, a: a.at(r, kk), b: b.at(w, kk) })));
   const subgroups = readA === 'shuffle';
-  const join = (xs: string[]) => xs.join('\n');
   return t.fill({
     ENABLE: subgroups ? shaderLib('subgroups') : '',
     LANE_BUILTIN: subgroups ? t.fragment('lane_builtin') : '',
@@ -157,13 +155,13 @@ export function blockedCode(v: MatmulVariant): string {
     B_ELEMENT: readB === 'scalar' ? 'f32' : 'vec4<f32>',
     TM: tm,
     TN: 4 * tnv,
-    OFFSETS: join([...a.offsets, ...b.offsets]),
-    DECLARE: join(blocks.map(([r, w]) => t.fragment('accumulator', { r, w }))),
+    OFFSETS: joinLines([...a.offsets, ...b.offsets]),
+    DECLARE: joinLines(blocks.map(([r, w]) => t.fragment('accumulator', { r, w }))),
     STEPS: steps,
     A_STEP: a.step,
     B_STEP: b.step,
-    LOOP: join([...a.loads, ...b.loads, ...macs]),
-    STORE: join(grid2(tm, 4 * tnv).map(([r, j]) => t.fragment('put', { r, j, value: `c${r}_${Math.floor(j / 4)}.${LANES[j % 4]}` }))),
+    LOOP: joinLines([...a.loads, ...b.loads, ...macs]),
+    STORE: joinLines(grid2(tm, 4 * tnv).map(([r, j]) => t.fragment('put', { r, j, value: `c${r}_${Math.floor(j / 4)}.${LANES[j % 4]}` }))),
   });
 }
 

@@ -89,6 +89,16 @@ export function template(file: string, text: string): Template {
   };
 }
 
+/** 0, 1, ..., n - 1: the indices host code repeats a fragment over. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** Repeated statements, one per line (the placeholder they fill gives them its indentation). */
+export function joinLines(statements: readonly string[]): string {
+  return statements.join('\n');
+}
+
 /** Every element of a 2-D index range [0, a) x [0, b), the second fastest. */
 export function grid2(a: number, b: number): [number, number][] {
   return Array.from({ length: a * b }, (_, j): [number, number] => [Math.floor(j / b), j % b]);
