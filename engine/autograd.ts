@@ -4,23 +4,25 @@
  * function; `backward()` walks the nodes in reverse topological order, accumulates into the
  * leaves' `.grad`, then frees the graph.
  */
-import { Tensor, keep, onesLike, tidy } from './tensor.ts';
+import { Tensor, keep, onesLike, tidy, type GradNode } from './tensor.ts';
 
-export interface SavedTensor {
-  tensor: Tensor;
-  version: number;
-}
-
-export interface GradNode {
-  /** The op's name, e.g. 'conv2d' (shown in the app's graph view). */
-  readonly name: string;
-  readonly inputs: readonly Tensor[];
-  /** Given d(loss)/d(output), returns d(loss)/d(input) per input (null where not needed). Null once freed. */
-  backward: ((grad: Tensor) => (Tensor | null)[]) | null;
-  saved: SavedTensor[];
-}
+export type { GradNode, SavedTensor } from './tensor.ts';
 
 let gradEnabled = true;
+
+/**
+ * Told where each op's forward ends (every op calls record() last), recorded or not; set only
+ * while introspect/kernelTrace.ts attributes dispatched kernels to ops.
+ */
+export type OpEndListener = (out: Tensor, recorded: boolean) => void;
+let opEndListener: OpEndListener | null = null;
+
+/** Installs `listener` (null: none) and returns the one it replaces. */
+export function setOpEndListener(listener: OpEndListener | null): OpEndListener | null {
+  const previous = opEndListener;
+  opEndListener = listener;
+  return previous;
+}
 
 export function isGradEnabled(): boolean {
   return gradEnabled;
@@ -49,7 +51,9 @@ export function record(
   backward: (grad: Tensor) => (Tensor | null)[],
   saved: readonly Tensor[] = inputs,
 ): Tensor {
-  if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
+  const recorded = gradEnabled && inputs.some((t) => t.requiresGrad);
+  opEndListener?.(out, recorded);
+  if (!recorded) return out;
   out.requiresGrad = true;
   out.gradFn = {
     name,
@@ -87,7 +91,7 @@ function accumulate(leaf: Tensor, grad: Tensor): void {
   let g = grad;
   // A gradient that is another leaf's, or a view sharing storage (reshape's backward), is
   // copied: two leaves' .grad must never alias, or an in-place change to one would change both.
-  if (g.isLeafGrad || g.storageRef.refs > 1) g = noGrad(() => g.mul(1));
+  if (g.isLeafGrad || g.storageRef.refs > 1) g = noGrad(() => g.clone());
   if (leaf.grad) {
     const prev = leaf.grad;
     g = noGrad(() => prev.add(g));

@@ -25,10 +25,12 @@ export type UnaryOp =
   /** alpha * (exp(x) - 1) for x <= 0, x otherwise. */
   | 'elu'
   /** x ** alpha. */
-  | 'pow';
+  | 'pow'
+  /** log(1 + exp(alpha * x)) / alpha, and x where alpha * x > 20 (PyTorch's threshold). */
+  | 'softplus';
 
 /** Ops whose backward needs a kernel of its own (the rest compose from other ops). */
-export type UnaryBackwardOp = 'relu' | 'elu';
+export type UnaryBackwardOp = 'relu' | 'elu' | 'softplus';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 
@@ -91,6 +93,44 @@ export interface AdamStepOptions {
   step: number;
 }
 
+/** A kernel a backend dispatched (WebGPU): what the app's internals view and the tests see of it. */
+export interface DispatchedKernel {
+  /** The dispatch's sequence number on its backend (the profiler's timeline uses the same). */
+  seq: number;
+  /** The kernel variant's name, e.g. 'conv_rows_relu_maxpool12_8x3_subgroups': one per variant. */
+  name: string;
+  /** The file under shaders/ it was built from. */
+  file: string;
+  /** The complete WGSL that ran. */
+  code: string;
+}
+
+/** The fused conv + ReLU + max pool of a backend that has kernels for it (see engine/ops/convPool.ts). */
+export interface FusedConvReluMaxPool {
+  /**
+   * maxPool2d(max(conv2d(x, weight, bias), 0), pool) in one pass, or null where the backend has
+   * no kernel for these shapes (the caller then runs the three ops). argmax is a flat index
+   * within the convolution's output plane, as maxPool2d's, for every window whose max is
+   * positive; where it is not, the window passes no gradient and its index is -1. With
+   * `withArgmax` false (no gradient wanted) argmax may be null.
+   */
+  forward(x: Storage, weight: Storage, bias: Storage | null, p: Conv2dParams, pool: Pool2dParams, withArgmax: boolean): { out: Storage; argmax: Storage | null } | null;
+  /**
+   * The gradients from the pooled gradient, for a forward that ran fused. Only the winners whose
+   * pooled value is positive pass a gradient back, so these touch one convolution output per window.
+   */
+  backward(
+    gradOut: Storage,
+    out: Storage,
+    argmax: Storage,
+    x: Storage,
+    weight: Storage,
+    p: Conv2dParams,
+    pool: Pool2dParams,
+    need: { input: boolean; weight: boolean; bias: boolean },
+  ): { input: Storage | null; weight: Storage | null; bias: Storage | null };
+}
+
 export interface Backend {
   readonly name: DeviceName;
 
@@ -131,27 +171,10 @@ export interface Backend {
   /** max(conv2d(x, weight, bias), 0) in one kernel where the backend has one (else conv2d, then unary relu). */
   conv2dRelu?(x: Storage, weight: Storage, bias: Storage | null, p: Conv2dParams): Storage;
   /**
-   * maxPool2d(max(conv2d(x, weight, bias), 0), pool) in one pass, where the backend has a kernel
-   * for these shapes (null where it has not: the caller then runs the three ops). argmax is a
-   * flat index within the convolution's output plane, as maxPool2d's, for every window whose
-   * max is positive; where it is not, the window passes no gradient and its index is -1. With
-   * `withArgmax` false (no gradient wanted) argmax may be null.
+   * maxPool2d(relu(conv2d)) as one fused pass, where the backend has kernels for it: the
+   * forward and its backward come as one object, so a backend has both or neither.
    */
-  conv2dReluMaxPool2d?(x: Storage, weight: Storage, bias: Storage | null, p: Conv2dParams, pool: Pool2dParams, withArgmax: boolean): { out: Storage; argmax: Storage | null } | null;
-  /**
-   * The gradients of conv2dReluMaxPool2d from the pooled gradient. Only the winners whose pooled
-   * value is positive pass a gradient back, so these touch one convolution output per window.
-   */
-  conv2dReluMaxPool2dBackward?(
-    gradOut: Storage,
-    out: Storage,
-    argmax: Storage,
-    x: Storage,
-    weight: Storage,
-    p: Conv2dParams,
-    pool: Pool2dParams,
-    need: { input: boolean; weight: boolean; bias: boolean },
-  ): { input: Storage | null; weight: Storage | null; bias: Storage | null };
+  convReluMaxPool?: FusedConvReluMaxPool;
 
   /** argmax holds, per output, the flat index (h * inW + w) of the winner within its input plane. */
   maxPool2d(x: Storage, p: Pool2dParams): { out: Storage; argmax: Storage };
@@ -176,6 +199,9 @@ export interface Backend {
 
   /** Everything recorded so far is submitted (a no-op on the CPU). */
   flush(): void;
+
+  /** Backends that run kernels: calls `listener` after every dispatch until the returned function is called. */
+  observeDispatches?(listener: (k: DispatchedKernel) => void): () => void;
 }
 
 const backends = new Map<DeviceName, Backend>();

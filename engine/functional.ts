@@ -2,9 +2,9 @@
 export { add, sub, mul, div, neg } from './ops/elementwise.ts';
 export { exp, log, sqrt, square, abs, pow, reciprocal } from './ops/unary.ts';
 export { sum, mean } from './ops/reduce.ts';
-export { reshape, flatten, permute, transpose, unsqueeze, squeeze, expand } from './ops/view.ts';
+export { reshape, flatten, permute, transpose, unsqueeze, squeeze, expand, clone } from './ops/view.ts';
 export { relu } from './ops/activation.ts';
-export { elu } from './ops/activation.ts';
+export { elu, softplus } from './ops/activation.ts';
 export { matmul, linear } from './ops/linear.ts';
 export { softmax, logSoftmax } from './ops/softmax.ts';
 export { nllLoss, crossEntropy, mseLoss } from './ops/loss.ts';

@@ -16,8 +16,11 @@ import { backward, topologicalOrder, type BackwardOptions } from './autograd.ts'
 import type { Module } from './nn/module.ts';
 import type { Tensor } from './tensor.ts';
 import { OP_KERNELS } from './introspect/kernels.ts';
+import { collectKernels } from './introspect/kernelTrace.ts';
+import type { DispatchedKernel } from './backend.ts';
 
 export { OP_KERNELS, STEP_KERNELS, opKernels, allKernelFiles, shaderHeader } from './introspect/kernels.ts';
+export { traceForwardKernels, type ForwardKernels } from './introspect/kernelTrace.ts';
 export type { OpKernels } from './introspect/kernels.ts';
 
 /**
@@ -136,11 +139,15 @@ export interface BackwardTraceEntry {
    * WebGPU it is only the time to encode the kernels (the GPU runs them later).
    */
   ms: number;
+  /** The kernels the backward function dispatched, in order (none on the CPU backend). */
+  kernels: DispatchedKernel[];
 }
 
 /**
  * Runs `backward()` on `root` with every node's backward function wrapped, and returns the
- * nodes in the order autograd actually ran them. The wrappers are removed again afterwards
+ * nodes in the order autograd actually ran them, each with its host time and the kernels it
+ * dispatched (adding up the gradients of a tensor used twice is autograd's, not an op's, and is
+ * not listed). The wrappers are removed again afterwards
  * (autograd frees them itself unless retainGraph is set).
  */
 export function traceBackward(root: Tensor, graph: StepGraph = extractGraph(root), gradient?: Tensor, opts: BackwardOptions = {}): BackwardTraceEntry[] {
@@ -155,8 +162,8 @@ export function traceBackward(root: Tensor, graph: StepGraph = extractGraph(root
     const original = node.backward;
     const wrapper = (g: Tensor) => {
       const t0 = performance.now();
-      const result = original(g);
-      trace.push({ op: op.index, name: op.name, ms: performance.now() - t0 });
+      const { result, kernels } = collectKernels(t.backend, () => original(g));
+      trace.push({ op: op.index, name: op.name, ms: performance.now() - t0, kernels });
       return result;
     };
     node.backward = wrapper;

@@ -6,9 +6,27 @@
  * `tidy(fn)`, which disposes every tensor created inside `fn` except what it returns or `keep`s.
  */
 import { type Backend, type DeviceName, type Storage, getBackend, getDefaultDevice } from './backend.ts';
-import type { GradNode } from './autograd.ts';
 import { sizeOf, type Shape } from './shape.ts';
 import { defaultGenerator, type Generator } from './random.ts';
+
+/** A tensor a backward function reads, with the version it had when the op ran. */
+export interface SavedTensor {
+  tensor: Tensor;
+  version: number;
+}
+
+/**
+ * The node autograd (autograd.ts) records for an op's output: the graph is these nodes, linked
+ * through `inputs`. Declared here, beside Tensor which holds it, so neither file imports the other.
+ */
+export interface GradNode {
+  /** The op's name, e.g. 'conv2d' (shown in the app's graph view). */
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  /** Given d(loss)/d(output), returns d(loss)/d(input) per input (null where not needed). Null once freed. */
+  backward: ((grad: Tensor) => (Tensor | null)[]) | null;
+  saved: SavedTensor[];
+}
 
 /** A storage with a reference count (views share it) and PyTorch's version counter for in-place checks. */
 export class StorageRef {

@@ -32,9 +32,11 @@ override AMSGRAD: bool = false;
 override MAXIMIZE: bool = false;
 override DECOUPLED: bool = false;
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n) { return; }
   var p = param[i];
   var g = select(grad[i], -grad[i], MAXIMIZE);

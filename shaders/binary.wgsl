@@ -13,8 +13,6 @@
 struct Params {
   n: u32,
   rank: u32,
-  pad0: u32,
-  pad1: u32,
   shape: array<vec4<u32>, 2>,
   aStrides: array<vec4<u32>, 2>,
   bStrides: array<vec4<u32>, 2>,
@@ -33,9 +31,11 @@ fn apply(x: f32, y: f32) -> f32 {
   }
 }
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n) { return; }
   if (CONTIGUOUS) {
     out[i] = apply(a[i], b[i]);

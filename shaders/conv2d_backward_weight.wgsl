@@ -46,13 +46,15 @@ override THREADS_PER_WEIGHT: u32 = 256u;
 
 var<workgroup> partial: array<f32, WG>;
 
+//#include grid
+
 @compute @workgroup_size(WG)
 fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
   @builtin(num_workgroups) nwg: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let group = flatIndex(wid, nwg, 1u);
   let lane = lid % THREADS_PER_WEIGHT;
   let weightIndex = group * (WG / THREADS_PER_WEIGHT) + lid / THREADS_PER_WEIGHT;
 

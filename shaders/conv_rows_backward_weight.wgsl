@@ -10,7 +10,7 @@
 // sum the gradient itself over the chunk: the bias's partial gradient, at no extra load.
 // Pass 2 (sum_leading.wgsl) sums the chunks.
 //
-// With subgroups (the host generates that variant), the gradient values, which the invocations
+// With subgroups (the host's subgroup variant), the gradient values, which the invocations
 // of a tile group share (same chunk, input channel and channel block; the tap block varies
 // fastest and the host pads the tap blocks to a multiple of 4), are fetched four positions at a
 // time: lane j of each aligned group of 4 lanes loads position t + j and subgroupShuffle hands it
@@ -19,7 +19,8 @@
 //   gradOut [N, outC, R, outW];  x [N, inC, R, inW]
 //   partial [chunks, outC * inC * K + outC]   (weights, then bias)
 // Launch (main): chunks * inC * ceil(outC / COB) * ceil(K / KB) invocations in workgroups of 64,
-// the tap block fastest, folded into up to three grid dimensions.
+// the tap block fastest, folded into up to three grid dimensions. The host (convRows.ts) picks
+// COB and KV and repeats the statements written once each as fragments at the end of this file.
 
 {{ENABLE}}
 struct Params {
@@ -46,10 +47,7 @@ struct Params {
 const KB: i32 = {{KB}};
 const COB: i32 = {{COB}};
 
-fn xAt(row: i32, t: i32) -> f32 {
-  let v = x[row + clamp(t, 0, u.inW - 1)];
-  return select(0.0, v, t >= 0 && t < u.inW);
-}
+//#include row_input
 
 fn gAt(row: i32, o: i32, t: i32) -> f32 {
   let v = gradOut[row + min(o, u.outC - 1) * u.rows * u.outW + min(t, u.outW - 1)];
@@ -68,10 +66,11 @@ fn putBias(live: bool, base: i32, o: i32, v: f32) {
   }
 }
 
+//#include grid
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>{{BUILTINS}}) {
-  let rowLen = nwg.x * 64u;
-  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  let flat = flatIndex(gid, nwg, 64u);
   let live = flat < u.total;
   let id = i32(min(flat, u.total - 1u));
   let kb = id % u.kBlocks;
@@ -99,3 +98,62 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     {{STORE_BIAS}}
   }
 }
+
+//#fragment lane_builtin
+, @builtin(subgroup_invocation_id) subgroupLane: u32
+
+//#fragment quad_lanes
+let lane = i32(subgroupLane % 4u);
+let quad = subgroupLane & ~3u;
+
+//#fragment accumulator
+var a{{c}}_{{v}} = vec4<f32>();
+
+//#fragment bias_accumulator
+var b{{c}} = 0.0;
+
+//#fragment window
+var x{{v}} = vec4<f32>(xAt(xRow, s + {{t0}}), xAt(xRow, s + {{t1}}), xAt(xRow, s + {{t2}}), xAt(xRow, s + {{t3}}));
+
+//#fragment slide
+x{{v}} = vec4<f32>(x{{v}}.yzw, {{next}});
+
+//#fragment position_gradient
+let g{{c}} = {{value}};
+
+//#fragment mac
+a{{c}}_{{v}} = fma(vec4<f32>(g{{c}}), x{{v}}, a{{c}}_{{v}});
+
+//#fragment bias_sum
+b{{c}} += g{{c}};
+
+//#fragment positions
+for (var t = 0; t < u.outW; t++) {
+  {{MACS}}
+  let next = xAt(xRow, s + t + KB);
+  {{SLIDE}}
+}
+
+//#fragment positions_subgroups
+// Positions past outW read gradient 0 (gAt's guard), so the loop may round up to 4. Lane j
+// loads position t + j's gradients; subgroupShuffle hands them to the quad in step j.
+for (var t = 0; t < u.outW; t += 4) {
+  {{LOADS}}
+  {{STEPS}}
+}
+
+//#fragment lane_gradient
+let l{{c}} = gAt(gRow, o0 + {{c}}, t + lane);
+
+//#fragment position_step
+{
+  {{MACS}}
+  let next = xAt(xRow, s + t + {{j}} + KB);
+  {{SLIDE}}
+}
+
+//#fragment put
+put(live, base, o0 + {{c}}, i, k0 + {{k}}, {{acc}});
+
+//#fragment put_bias
+putBias(live, base, o0 + {{c}}, b{{c}});

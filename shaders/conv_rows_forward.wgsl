@@ -12,10 +12,10 @@
 // a software GPU because each one is a per-lane gather): one invocation computes COB output
 // channels x TW = 4 * TV consecutive outputs. Over the taps k it keeps the TW inputs it needs
 // in registers (vec4s) and slides them by one per tap, so each tap costs one input load and
-// COB weight loads for COB * TW multiply-adds. The host generates the unrolled statements
-// ({{...}} below) for the chosen COB and TV; everything else is this file.
+// COB weight loads for COB * TW multiply-adds. The host (convRows.ts) picks COB and TV and
+// repeats the statements written once each as fragments at the end of this file.
 //
-// With subgroups (SUBGROUPS = 1), the weights, which every invocation of a workgroup shares,
+// With subgroups (the host's subgroup variant), the weights, which every invocation of a workgroup shares,
 // are fetched four taps at a time: lane j of each subgroup loads tap k + j and
 // subgroupBroadcast hands it to the others, a quarter of the weight loads. That needs uniform
 // control flow (no early return: invocations past the end compute a copy and store nothing) and
@@ -63,15 +63,12 @@ struct Params {
 @group(0) @binding(1) var<storage, read> weight: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
-{{OUTPUT_BINDINGS}}
+{{OUTPUTS}}
 
 const TW: i32 = {{TW}};
 const COB: i32 = {{COB}};
 
-fn xAt(row: i32, t: i32) -> f32 {
-  let v = x[row + clamp(t, 0, u.inW - 1)];
-  return select(0.0, v, t >= 0 && t < u.inW);
-}
+//#include row_input
 
 fn wAt(o: i32, i: i32, k: i32) -> f32 {
   let v = weight[u.wBase + min(o, u.outC - 1) * u.wOut + i * u.wIn + k * u.wTap];
@@ -108,6 +105,104 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     {{WINDOW}}
     {{TAPS}}
   }
-  {{STORE_BASE}}
   {{STORE}}
 }
+
+//#fragment plain_outputs
+@group(0) @binding(4) var<uniform> u: Params;
+
+//#fragment pool_outputs
+@group(0) @binding(4) var<storage, read_write> argmax: array<f32>;
+@group(0) @binding(5) var<uniform> u: Params;
+
+// relu(best) keeps a NaN (PyTorch's relu and max pool both propagate it); a window
+// that passes no gradient (best not positive) gets winner -1.
+fn putPool(live: bool, base: i32, o: i32, w: i32, best: f32, at: i32) {
+  if (live && o < u.outC && w < u.pooledW) {
+    let i = base + o * u.rows * u.pooledW + w;
+    out[i] = select(best, 0.0, best <= 0.0);
+    if (u.withArgmax != 0u) {
+      argmax[i] = select(-1.0, f32(at), best > 0.0);
+    }
+  }
+}
+
+//#fragment lane_builtin
+, @builtin(subgroup_invocation_id) subgroupLane: u32
+
+//#fragment quad_lanes
+let lane = i32(subgroupLane % 4u);
+let quad = subgroupLane & ~3u;
+
+//#fragment accumulator
+var a{{c}}_{{v}} = vec4<f32>();
+
+//#fragment window
+var x{{v}} = vec4<f32>(xAt(xRow, s + {{t0}}), xAt(xRow, s + {{t1}}), xAt(xRow, s + {{t2}}), xAt(xRow, s + {{t3}}));
+
+//#fragment slide
+x{{v}} = vec4<f32>(x{{v}}.yzw, {{next}});
+
+//#fragment tap_weight
+let w{{c}} = {{value}};
+
+//#fragment mac
+a{{c}}_{{v}} = fma(vec4<f32>(w{{c}}), x{{v}}, a{{c}}_{{v}});
+
+//#fragment taps
+for (var k = 0; k < u.taps; k++) {
+  {{MACS}}
+  let next = xAt(xRow, s + k + TW);
+  {{SLIDE}}
+}
+
+//#fragment taps_subgroups
+// Taps past the kernel's end get weight 0 (wAt's guard on k), so the loop may round up to 4.
+// Lane j loads tap k + j's weights; subgroupBroadcast hands tap k + j to every lane in step j.
+// The input a lane slides in next is its right neighbour's current first one, and the quad's
+// last lane takes its 4 from one load q spread over the quad.
+for (var k = 0; k < u.taps; k += 4) {
+  {{LOADS}}
+  let q = xAt(xRow, s + (4 - lane) * TW + k + lane);
+  {{STEPS}}
+}
+
+//#fragment lane_weight
+let l{{c}} = select(0.0, wAt(o0 + {{c}}, i, min(k + lane, u.taps - 1)), k + lane < u.taps);
+
+//#fragment tap_step
+{
+  {{MACS}}
+  let next = select(subgroupShuffle(x0.x, subgroupLane + 1u), subgroupShuffle(q, quad + {{j}}u), lane == 3);
+  {{SLIDE}}
+}
+
+//#fragment plain_store
+let outBase = n * u.outC * u.rows * u.outW + r * u.outW;
+{{STORES}}
+
+//#fragment channel_bias
+let b{{c}} = select(0.0, bias[min(o0 + {{c}}, u.outC - 1)], u.hasBias != 0u && o0 + {{c}} < u.outC);
+
+//#fragment put
+put(live, outBase, o0 + {{c}}, t0 + {{t}}, b{{c}}, {{acc}});
+
+//#fragment pool_store
+let poolBase = n * u.outC * u.rows * u.pooledW + r * u.pooledW;
+let rowOffset = r * u.outW;
+{{STORES}}
+
+//#fragment pool_window
+// Each window's max of (conv + bias), in order, so ties keep the first (as maxpool2d_forward).
+{
+  var best = {{first}} + b{{c}};
+  var at = t0 + {{firstAt}};
+  {{COMPARES}}
+  putPool(live, poolBase, o0 + {{c}}, tb * {{windowsPerBlock}} + {{q}}, best, rowOffset + at);
+}
+
+//#fragment pool_compare
+let v{{t}} = {{acc}} + b{{c}};
+let w{{t}} = v{{t}} > best || v{{t}} != v{{t}};
+best = select(best, v{{t}}, w{{t}});
+at = select(at, t0 + {{t}}, w{{t}});

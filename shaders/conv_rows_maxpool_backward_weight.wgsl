@@ -11,8 +11,8 @@
 // consecutive invocations shares (o, i, chunk) and covers 4 * J consecutive taps with the lanes
 // interleaved (lane l owns taps k0 + 4j + l, j < J, J accumulators), so the 4 lanes load 4
 // adjacent inputs and need the same gradient and winner. sum_leading.wgsl then sums the chunks.
-// Padding taps read 0; taps past K are computed and not stored. The host generates the unrolled
-// statements ({{...}}). This is the kernel for devices without subgroups; with them,
+// Padding taps read 0; taps past K are computed and not stored. The host (convRowsPool.ts)
+// picks J and repeats the fragments at the end of this file once per tap. This is the kernel for devices without subgroups; with them,
 // conv_rows_maxpool_backward_weight_shared.wgsl loads each input once for all output channels.
 //   gradOut, argmax [N, outC, R, pooledW]   argmax = r * outW + a as a float, or -1
 //   x [N, inC, R, inW];  partial [chunks, outC * inC * K + outC]
@@ -43,15 +43,13 @@ struct Params {
 
 const J: i32 = {{J}};
 
-fn xAt(row: i32, t: i32) -> f32 {
-  let v = x[row + clamp(t, 0, u.inW - 1)];
-  return select(0.0, v, t >= 0 && t < u.inW);
-}
+//#include row_input
+
+//#include grid
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let rowLen = nwg.x * 64u;
-  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  let flat = flatIndex(gid, nwg, 64u);
   if (flat >= u.total) {
     return;
   }
@@ -94,3 +92,12 @@ fn put(base: i32, k: i32, v: f32) {
     partial[base + k] = v;
   }
 }
+
+//#fragment accumulator
+var a{{k}} = 0.0;
+
+//#fragment mac
+a{{k}} = fma(g, xAt(xRow, s + {{offset}}), a{{k}});
+
+//#fragment put
+put(base, k0 + {{offset}}, a{{k}});

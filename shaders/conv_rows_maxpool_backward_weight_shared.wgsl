@@ -14,11 +14,10 @@
 //   gradOut, argmax [N, outC, R, pooledW]   argmax = r * outW + a as a float, or -1
 //   x [N, inC, R, inW];  partial [chunks, outC * inC * K + outC]   (weights, then bias)
 // Launch: chunks * inC * oBlocks * kGroups * 4 invocations in workgroups of 64, the lane
-// fastest, then the tap group, then the channel block; the host generates the unrolled
-// statements ({{...}}) for J, OB, R and POOL.
+// fastest, then the tap group, then the channel block. The host (convRowsPool.ts) picks J, OB,
+// R and POOL and repeats the fragments at the end of this file.
 
-enable subgroups;
-diagnostic(off, subgroup_uniformity);
+//#include subgroups
 
 struct Params {
   total: u32,
@@ -47,10 +46,7 @@ const J: i32 = {{J}};
 const OB: i32 = {{OB}};
 const POOL: i32 = {{POOL}};
 
-fn xAt(row: i32, t: i32) -> f32 {
-  let v = x[row + clamp(t, 0, u.inW - 1)];
-  return select(0.0, v, t >= 0 && t < u.inW);
-}
+//#include row_input
 
 fn put(base: i32, o: i32, k: i32, v: f32) {
   if (o < u.outC && k < u.taps) {
@@ -58,10 +54,11 @@ fn put(base: i32, o: i32, k: i32, v: f32) {
   }
 }
 
+//#include grid
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) subgroupLane: u32) {
-  let rowLen = nwg.x * 64u;
-  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  let flat = flatIndex(gid, nwg, 64u);
   if (flat >= u.total) {
     return;
   }
@@ -105,3 +102,34 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     {{STORE_BIAS}}
   }
 }
+
+//#fragment accumulator
+var a{{c}}_{{k}} = 0.0;
+
+//#fragment bias_accumulator
+var gb{{c}} = 0.0;
+
+//#fragment region
+let x{{m}} = xAt(xRow, rb + {{offset}});
+
+//#fragment channel
+{
+  let g = subgroupShuffle(g{{from}}, quad + {{lane}}u);
+  let d = subgroupShuffle(d{{from}}, quad + {{lane}}u);
+  let src = quad + u32((d + lane) & 3);
+  let e = (d + ((lane - d) & 3)) >> 2u;
+  {{MACS}}
+  gb{{c}} += g;
+}
+
+//#fragment mac
+a{{c}}_{{k}} = fma(g, subgroupShuffle({{region}}, src), a{{c}}_{{k}});
+
+//#fragment pick
+select({{value}}, x{{m}}, e == {{t}})
+
+//#fragment put
+put(base, o0 + {{c}}, k0 + lane + {{offset}}, a{{c}}_{{k}});
+
+//#fragment put_bias
+if (o0 + {{c}} < u.outC) { partial[chunk * (u.numWeights + u.outC) + u.numWeights + o0 + {{c}}] = gb{{c}}; }

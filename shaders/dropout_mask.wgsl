@@ -19,9 +19,11 @@ fn hashUint32(seed: u32, index: u32) -> u32 {
   return x;
 }
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n) { return; }
   out[i] = select(0.0, params.scale, hashUint32(params.seed, i) >= params.threshold);
 }

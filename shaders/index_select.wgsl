@@ -9,9 +9,11 @@
 struct Params { n: u32, tableLength: u32, nan: f32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n) { return; }
   let t = index[i];
   if (t >= 0.0 && t < f32(params.tableLength) && t == floor(t)) {

@@ -9,9 +9,11 @@
 struct Params { rows: u32, dim: u32, inner: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let row = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let row = flatIndex(gid, nwg, 256u);
   if (row >= params.rows) { return; }
   let o = row / params.inner;
   let i = row % params.inner;

@@ -10,8 +10,8 @@
 // and does TM * TN multiply-adds with fma(), which SwiftShader runs as one operation. No
 // workgroup memory, no barriers. Rows and columns past the edges are clamped for the loads
 // (they compute copies of the last row or column) and skipped for the stores, so the k loop has
-// no branches. The host generates the unrolled statements ({{...}}) per block size and per way
-// of reading each operand (OperandRead in engine/backends/webgpu/matmul.ts):
+// no branches. The host (engine/backends/webgpu/matmul.ts) picks the block size and the way of
+// reading each operand (OperandRead there) and repeats the fragments at the end of this file:
 // - k4: the operand is contiguous along k and 16-byte aligned (k and the other strides
 //   multiples of 4): it is bound as vec4s, one load brings 4 consecutive k, and the loop steps
 //   k by 4 (a vec4 load costs about what a scalar one does: 4x fewer loads);
@@ -51,10 +51,11 @@ fn put(live: bool, row: u32, col: u32, base: u32, v: f32) {
   }
 }
 
+//#include grid
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>{{LANE_BUILTIN}}) {
-  let rowLen = nwg.x * 64u;
-  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  let flat = flatIndex(gid, nwg, 64u);
   {{GUARD}}
   let blockN = flat % params.blocksN;
   let rest = flat / params.blocksN;
@@ -78,3 +79,96 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let outBase = item * params.m * params.n;
   {{STORE}}
 }
+
+//#fragment lane_builtin
+, @builtin(subgroup_invocation_id) subgroupLane: u32
+
+//#fragment guard
+if (flat >= params.total) { return; }
+let live = true;
+
+//#fragment guard_subgroups
+let live = flat < params.total;
+let lane = subgroupLane % 4u;
+let quad = subgroupLane & ~3u;
+
+//#fragment accumulator
+var c{{r}}_{{w}} = vec4<f32>();
+
+//#fragment mac
+c{{r}}_{{w}} = fma(vec4<f32>({{a}}), {{b}}, c{{r}}_{{w}});
+
+//#fragment put
+put(live, row0 + {{r}}u, col0 + {{j}}u, outBase, {{value}});
+
+//#fragment a_offset_scalar
+let ar{{r}} = aBase + min(row0 + {{r}}u, lastRow) * params.aRow;
+
+//#fragment a_offset_shuffle
+let ar{{q}} = aBase + min(row0 + lane + {{row}}u, lastRow) * params.aRow;
+
+//#fragment a_offset_k4
+let ar{{r}} = (aBase + min(row0 + {{r}}u, lastRow) * params.aRow) / 4u;
+
+//#fragment a_offset_mn4
+let ar{{q}} = (aBase + min(row0 + {{row}}u, params.m - 4u)) / 4u;
+
+//#fragment a_load_scalar
+let a{{r}}_{{kk}} = a[ar{{r}} + {{index}}];
+
+//#fragment a_load_own
+let own{{q}}_{{kk}} = a[ar{{q}} + {{index}}];
+
+//#fragment a_load_shuffle
+let a{{r}}_{{kk}} = subgroupShuffle(own{{q}}_{{kk}}, quad + {{lane}}u);
+
+//#fragment a_load_k4
+let a{{r}} = a[ar{{r}} + ak];
+
+//#fragment a_load_mn4
+let a{{q}}_{{kk}} = a[ar{{q}} + {{index}}];
+
+//#fragment a_index
+ak + {{kk}}u * params.aCol
+
+//#fragment a_index_vec4
+ak + {{kk}}u * (params.aCol / 4u)
+
+//#fragment a_step
+{{steps}}u * params.aCol
+
+//#fragment a_step_vec4
+{{steps}}u * (params.aCol / 4u)
+
+//#fragment b_offset_scalar
+let bc{{j}} = bBase + min(col0 + {{j}}u, lastCol) * params.bCol;
+
+//#fragment b_offset_mn4
+let bc{{w}} = (bBase + min(col0 + {{col}}u, params.n - 4u)) / 4u;
+
+//#fragment b_offset_k4
+let bc{{j}} = (bBase + min(col0 + {{j}}u, lastCol) * params.bCol) / 4u;
+
+//#fragment b_load_scalar
+let b{{w}}_{{kk}} = vec4<f32>(b[bc{{j0}} + {{index}}], b[bc{{j1}} + {{index}}], b[bc{{j2}} + {{index}}], b[bc{{j3}} + {{index}}]);
+
+//#fragment b_load_mn4
+let b{{w}}_{{kk}} = b[bc{{w}} + {{index}}];
+
+//#fragment b_load_k4
+let bj{{j}} = b[bc{{j}} + bk];
+
+//#fragment b_value_k4
+vec4<f32>(bj{{j0}}.{{l}}, bj{{j1}}.{{l}}, bj{{j2}}.{{l}}, bj{{j3}}.{{l}})
+
+//#fragment b_index
+bk + {{kk}}u * params.bRow
+
+//#fragment b_index_vec4
+bk + {{kk}}u * (params.bRow / 4u)
+
+//#fragment b_step
+{{steps}}u * params.bRow
+
+//#fragment b_step_vec4
+{{steps}}u * (params.bRow / 4u)

@@ -21,10 +21,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> gradInput: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
+//#include grid
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let rowLen = nwg.x * 64u;
-  let flat = gid.x + gid.y * rowLen + gid.z * rowLen * nwg.y;
+  let flat = flatIndex(gid, nwg, 64u);
   if (flat >= u.total) {
     return;
   }

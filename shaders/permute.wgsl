@@ -10,16 +10,16 @@
 struct Params {
   n: u32,
   rank: u32,
-  pad0: u32,
-  pad1: u32,
   shape: array<vec4<u32>, 2>,
   srcStrides: array<vec4<u32>, 2>,
 }
 @group(0) @binding(2) var<uniform> params: Params;
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n) { return; }
   var rest = i;
   var src = 0u;

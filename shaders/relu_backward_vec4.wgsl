@@ -10,9 +10,11 @@
 struct Params { n4: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n4) { return; }
   out[i] = select(vec4<f32>(), grad[i], x[i] > vec4<f32>());
 }

@@ -10,9 +10,11 @@
 struct Params { n: u32, c: u32, nan: f32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let k = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let k = flatIndex(gid, nwg, 256u);
   if (k >= params.n * params.c) { return; }
   let i = k / params.c;
   let j = k % params.c;

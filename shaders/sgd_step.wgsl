@@ -18,9 +18,11 @@ override FIRST_STEP: bool = false;
 override NESTEROV: bool = false;
 override MAXIMIZE: bool = false;
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n) { return; }
   let p = param[i];
   var d = select(grad[i], -grad[i], MAXIMIZE);

@@ -45,9 +45,11 @@ fn reducedOffset(r: u32) -> u32 {
   return off;
 }
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let o = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let o = flatIndex(gid, nwg, 256u);
   if (o >= params.outCount) { return; }
   let base = keptOffset(o);
   var acc = 0.0;
@@ -66,7 +68,7 @@ fn mainWorkgroup(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
-  let o = wid.x + (wid.y + wid.z * nwg.y) * nwg.x;
+  let o = flatIndex(wid, nwg, 1u);
   if (o >= params.outCount) { return; }
   let base = keptOffset(o);
   var acc = 0.0;

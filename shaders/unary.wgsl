@@ -1,6 +1,8 @@
 // Elementwise function of one tensor: out[i] = f(x[i]), with f picked by the OP override
-// (0 neg, 1 exp, 2 log, 3 sqrt, 4 abs, 5 square, 6 reciprocal, 7 relu, 8 elu, 9 pow) and
-// alpha the ELU scale or the power's exponent.
+// (0 neg, 1 exp, 2 log, 3 sqrt, 4 abs, 5 square, 6 reciprocal, 7 relu, 8 elu, 9 pow,
+// 10 softplus) and alpha the ELU scale, the power's exponent or softplus's beta.
+// softplus is log(1 + exp(beta * v)) / beta, and v where beta * v > 20 (PyTorch's threshold;
+// there the two agree in float32, and exp would soon overflow).
 // Each invocation owns one output element out[i]. Launch: n invocations in workgroups of 256,
 // folded into up to three grid dimensions (65,535 workgroups per dimension at most); the flat
 // index is rebuilt from the grid and guarded against the padding.
@@ -35,13 +37,16 @@ fn apply(v: f32, alpha: f32) -> f32 {
     case 6u: { return 1.0 / v; }
     case 7u: { return select(0.0, v, v > 0.0); }
     case 8u: { return select(alpha * (exp(v) - 1.0), v, v > 0.0); }
+    case 10u: { return select(log(1.0 + exp(alpha * v)) / alpha, v, alpha * v > 20.0); }
     default: { return signedPow(v, alpha); }
   }
 }
 
+//#include grid
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + (gid.y + gid.z * nwg.y) * nwg.x * 256u;
+  let i = flatIndex(gid, nwg, 256u);
   if (i >= params.n) { return; }
   out[i] = apply(x[i], params.alpha);
 }

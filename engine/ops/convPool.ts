@@ -44,7 +44,8 @@ export function conv2dReluMaxPool2d(
   const b = x.backend;
   const needGrad = isGradEnabled() && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad === true);
   const biasStorage = bias?.storage ?? null;
-  let fused = b.conv2dReluMaxPool2dBackward ? (b.conv2dReluMaxPool2d?.(x.storage, weight.storage, biasStorage, p, pp, needGrad) ?? null) : null;
+  const kernels = b.convReluMaxPool;
+  let fused = kernels?.forward(x.storage, weight.storage, biasStorage, p, pp, needGrad) ?? null;
   const isFused = fused !== null;
   if (!fused) {
     let y: Storage;
@@ -70,8 +71,8 @@ export function conv2dReluMaxPool2d(
     inputs,
     out,
     (gradOut) => {
-      if (isFused) {
-        const g = b.conv2dReluMaxPool2dBackward!(gradOut.storage, out.storage, argmax.storage, x.storage, weight.storage, p, pp, {
+      if (isFused && kernels) {
+        const g = kernels.backward(gradOut.storage, out.storage, argmax.storage, x.storage, weight.storage, p, pp, {
           input: x.requiresGrad,
           weight: weight.requiresGrad,
           bias: bias?.requiresGrad === true,

@@ -1,4 +1,4 @@
-/** Shape changes. Tensors are contiguous, so reshape shares storage; permute copies. */
+/** Shape changes and copies. Tensors are contiguous, so reshape shares storage; permute and clone copy. */
 import { record } from '../autograd.ts';
 import { inferShape, normDim, sizeOf, type Shape } from '../shape.ts';
 import { Tensor, fromStorage, viewOf, zeros } from '../tensor.ts';
@@ -7,6 +7,14 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   const s = inferShape(shape, x.size);
   const out = viewOf(x, s);
   return record('reshape', [x], out, (g) => [g.reshape(x.shape)], []);
+}
+
+/** torch.Tensor.clone: the same values in a storage of its own; the gradient passes through unchanged. */
+export function clone(x: Tensor): Tensor {
+  const be = x.backend;
+  const copy = be.alloc(x.size);
+  be.copyInto(copy, x.storage);
+  return record('clone', [x], fromStorage(copy, x.shape, be), (g) => [g], []);
 }
 
 /** torch.flatten(x, startDim, endDim). */

@@ -115,8 +115,7 @@ async function runOp(c: ConvReluPoolCase, inputs: Float64Array[], gradOut: Float
   const ts = inputs.map((v, i) => tensor(v, shapes[i], { device, requiresGrad: need[i] }));
   const r = tensor(gradOut, [pp.batch, pp.channels, pp.outH, pp.outW], { device });
   const keys: string[] = [];
-  const dispatch = ctx?.dispatch;
-  if (ctx) ctx.dispatch = (d) => (keys.push(d.key), dispatch!.call(ctx, d));
+  const stopObserving = ctx?.observeDispatches((_, k) => keys.push(k.name));
   try {
     let out: Tensor;
     try {
@@ -126,8 +125,7 @@ async function runOp(c: ConvReluPoolCase, inputs: Float64Array[], gradOut: Float
         return o;
       });
     } finally {
-      // Removing the own property uncovers the class's dispatch again.
-      if (ctx) Reflect.deleteProperty(ctx, 'dispatch');
+      stopObserving?.();
     }
     const outValues = await out.data();
     out.dispose();
@@ -139,7 +137,7 @@ async function runOp(c: ConvReluPoolCase, inputs: Float64Array[], gradOut: Float
     plain.dispose();
     let fusedWinners: Run['fusedWinners'] = null;
     const b = ts[0].backend;
-    const f = b.conv2dReluMaxPool2d?.(ts[0].storage, ts[1].storage, ts[2]?.storage ?? null, p, pp, true);
+    const f = b.convReluMaxPool?.forward(ts[0].storage, ts[1].storage, ts[2]?.storage ?? null, p, pp, true);
     if (f) fusedWinners = { out: await readAndRelease(b, f.out), argmax: await readAndRelease(b, f.argmax!) };
     return { out: outValues, outNoGrad, grads, keys, fusedWinners };
   } finally {

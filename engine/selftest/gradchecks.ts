@@ -41,6 +41,13 @@ export const GRADCHECK_CASES: GradcheckCase[] = [
   { name: 'conv2d + relu (general path)', inputs: [n([1, 2, 4, 5]), n([2, 2, 2, 2]), n([2])], fn: (x, w, b) => F.conv2d(x, w, b, { stride: 2, padding: 1, activation: 'relu' }) },
   { name: 'maxPool2d', inputs: [away([1, 1, 2, 6])], fn: (x) => F.maxPool2d(x, [1, 3]) },
   { name: 'avgPool2d', inputs: [n([1, 1, 4, 4])], fn: (x) => F.avgPool2d(x, 2) },
+  // The Chambon model's block as one op; on WebGPU these shapes take the fused kernels (a row
+  // convolution pooled 1 x 3 without overlap): the forward's winners and the sparse gradients.
+  {
+    name: 'conv2d + relu + max pool fused (conv2dReluMaxPool2d)',
+    inputs: [n([1, 2, 1, 13]), n([3, 2, 1, 3]), n([3])],
+    fn: (x, w, b) => F.conv2dReluMaxPool2d(x, w, b, { padding: [0, 1] }, [1, 3]),
+  },
 ];
 
 export async function gradcheckSuite(cases: GradcheckCase[] = GRADCHECK_CASES): Promise<Check[]> {

@@ -70,7 +70,13 @@ export async function largeGrids(): Promise<Check[]> {
 export async function errorsSurface(): Promise<Check[]> {
   const ctx = webgpuContext();
   const out = ctx.alloc(4);
-  ctx.dispatch({ key: 'selftest_broken_kernel', code: '@compute @workgroup_size(1) fn main() { let x: f32 = undefinedThing; }', inputs: [], outputs: [out], workgroups: [1] });
+  // Imported here: the kernel builders pull in WGSL sources, which only a bundler can load.
+  const { kernel } = await import('../backends/webgpu/shaders.ts');
+  const broken = kernel('selftest_broken_kernel', () => ({
+    file: '(a self-test kernel)',
+    code: '@group(0) @binding(0) var<storage, read_write> out: array<f32>;\n@compute @workgroup_size(1) fn main() { out[0] = undefinedThing; }',
+  }));
+  ctx.dispatch({ kernel: broken, inputs: [], outputs: [out], workgroups: [1] });
   let message = '';
   try {
     await syncWebGPU();
@@ -82,8 +88,32 @@ export async function errorsSurface(): Promise<Check[]> {
   const t = tensor([1, 2], [2], { device: 'webgpu' });
   const after = await t.add(t).data();
   t.dispose();
+  // Uniforms go by the names of the kernel's struct: a missing or extra name fails when the
+  // pipeline is made, before anything is recorded.
+  const named = kernel('selftest_named_uniforms', () => ({
+    file: '(a self-test kernel)',
+    code: 'struct Params { n: u32, scale: f32 }\n@group(0) @binding(0) var<storage, read_write> out: array<f32>;\n@group(0) @binding(1) var<uniform> u: Params;\n@compute @workgroup_size(1) fn main() { out[0] = f32(u.n) * u.scale; }',
+  }));
+  const misnamed: string[] = [];
+  const cases: Record<string, number>[] = [{ n: 1 }, { n: 1, scale: 2, offset: 0 }];
+  for (const uniforms of cases) {
+    const o = ctx.alloc(1);
+    try {
+      ctx.dispatch({ kernel: named, inputs: [], outputs: [o], uniforms, workgroups: [1] });
+      misnamed.push('no error');
+    } catch (err) {
+      misnamed.push((err as Error).message);
+    } finally {
+      ctx.release(o);
+    }
+  }
   return [
     { name: 'a kernel that fails to compile raises a clear error', ok: /selftest_broken_kernel/.test(message) && /compile/.test(message), detail: message.slice(0, 300) || 'no error raised' },
+    {
+      name: 'uniforms that miss or add a struct field fail when the pipeline is made, naming both',
+      ok: /selftest_named_uniforms.*missing scale/.test(misnamed[0]) && /not in the struct: offset/.test(misnamed[1]),
+      detail: misnamed.join(' | '),
+    },
     compareArrays('work continues after a reported error', after, [2, 4], 0, 0),
   ];
 }

@@ -133,6 +133,8 @@ export const PARITY_CASES: ParityCase[] = [
   { name: 'maxPool1d 3', inputs: [n([2, 2, 12])], fn: (x) => F.maxPool1d(x, 3), tol: ELEMENTWISE },
   { name: 'avgPool2d 2', inputs: [n([2, 2, 6, 6])], fn: (x) => F.avgPool2d(x, 2), tol: ELEMENTWISE },
   { name: 'avgPool2d 3 stride 2 pad 1', inputs: [n([1, 2, 7, 5])], fn: (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1 }), tol: ELEMENTWISE },
+  { name: 'clone', inputs: [n([2, 3])], fn: (x) => x.clone().mul(x), tol: ELEMENTWISE },
+  { name: 'softplus beta 1.5', inputs: [n([3, 4])], fn: (x) => F.softplus(x.mul(4), 1.5), tol: TRANSCENDENTAL },
 ];
 
 interface RunResult {

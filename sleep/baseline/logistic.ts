@@ -11,6 +11,7 @@
 import { F, nn, noGrad, optim, tensor, tidy, type Tensor } from '../../engine/index.ts';
 import { balancedClassWeights } from '../dataset/classWeights.ts';
 import type { FeatureMatrix } from './bandPower.ts';
+import { STAGES } from '../types.ts';
 
 export interface LogisticRegressionOptions {
   nClasses?: number;
@@ -46,7 +47,7 @@ function checkLabels(y: ArrayLike<number>, n: number, nClasses: number): void {
 }
 
 export function fitLogisticRegression(x: FeatureMatrix, y: ArrayLike<number>, opts: LogisticRegressionOptions = {}): FittedLogisticRegression {
-  const nClasses = opts.nClasses ?? 5;
+  const nClasses = opts.nClasses ?? STAGES.length;
   const C = opts.C ?? 1;
   const iterations = opts.iterations ?? 1000;
   const lr0 = opts.lr ?? 0.3;

@@ -6,6 +6,7 @@
  * both in one comparison.
  */
 import type { EpochSet } from '../epochs/epochs.ts';
+import { STAGES } from '../types.ts';
 import { encodeSafetensors } from '../model/safetensors.ts';
 import { classificationReport, type ClassificationReport } from '../train/metrics.ts';
 import { SLEEP_STAGE_NAMES, newRunId, runMetricsFrom, type RunDataSelection, type RunEpoch, type RunRecord } from '../runs/record.ts';
@@ -43,7 +44,7 @@ function splitReport(model: FittedLogisticRegression, x: FeatureMatrix, y: Int32
 }
 
 export function runBandPowerBaseline(splits: BaselineSplits, data: RunDataSelection, opts: BaselineOptions = {}): BaselineResult {
-  const nClasses = opts.nClasses ?? 5;
+  const nClasses = opts.nClasses ?? STAGES.length;
   const featureOpts = opts.features ?? {};
   const raw = { train: bandPowerFeatures(splits.train, featureOpts), valid: bandPowerFeatures(splits.valid, featureOpts), test: bandPowerFeatures(splits.test, featureOpts) };
   const y = { train: concatLabels(splits.train), valid: concatLabels(splits.valid), test: concatLabels(splits.test) };

@@ -2,7 +2,9 @@
  * scikit-learn's compute_class_weight('balanced', classes=0..nClasses-1, y):
  * weight_k = n_samples / (n_classes * count_k).
  */
-export function balancedClassWeights(labels: ArrayLike<number> | readonly ArrayLike<number>[], nClasses = 5): Float64Array {
+import { STAGES } from '../types.ts';
+
+export function balancedClassWeights(labels: ArrayLike<number> | readonly ArrayLike<number>[], nClasses: number = STAGES.length): Float64Array {
   const counts = new Float64Array(nClasses);
   let n = 0;
   const add = (y: ArrayLike<number>) => {

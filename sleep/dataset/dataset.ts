@@ -4,7 +4,7 @@
  * Shuffling draws one permutation per pass from the Generator given (torch DataLoader with
  * shuffle=True and a seeded generator), so the same seed gives the same batches.
  */
-import { Generator } from '../../engine/random.ts';
+import { Generator } from '../../engine/index.ts';
 import type { EpochSet } from '../epochs/epochs.ts';
 
 export interface Batch {

@@ -24,8 +24,8 @@
  * braindecode >= 0.8 renamed `fc` to `final_layer`; `BRAINDECODE_KEY_ALIASES` maps those keys on
  * import.
  */
-import { F, nn, type DeviceName, type Generator, type Tensor } from '../../engine/index.ts';
-import { convOutLength, poolOutLength } from '../../engine/ops/spatial.ts';
+import { F, convOutLength, nn, poolOutLength, type DeviceName, type Generator, type Tensor } from '../../engine/index.ts';
+import { STAGES } from '../types.ts';
 
 /**
  * How seconds become samples:
@@ -115,7 +115,7 @@ export function chambonConfig(opts: Omit<ChambonOptions, 'generator' | 'device'>
   const nChannels = positiveInt('nChannels', opts.nChannels ?? 2);
   const sfreq = positive('sfreq', opts.sfreq ?? 100);
   const inputSizeS = positive('inputSizeS', opts.inputSizeS ?? 30);
-  const nClasses = positiveInt('nClasses', opts.nClasses ?? 5);
+  const nClasses = positiveInt('nClasses', opts.nClasses ?? STAGES.length);
   const nConvChs = positiveInt('nConvChs', opts.nConvChs ?? 8);
   const timeConvSizeS = positive('timeConvSizeS', opts.timeConvSizeS ?? 0.5);
   const maxPoolSizeS = positive('maxPoolSizeS', opts.maxPoolSizeS ?? 0.125);

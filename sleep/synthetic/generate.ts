@@ -3,7 +3,7 @@
  * the real expert scorings (sleep/data), with stage-dependent EEG. For tests, benchmarks and the
  * app's offline demo; every header says SYNTHETIC. Browser-safe: no Node APIs here.
  */
-import { Generator, hashUint32 } from '../../engine/random.ts';
+import { Generator, hashUint32 } from '../../engine/index.ts';
 import { scoredPsgFiles, scoringOf } from '../data/index.ts';
 import { sleepCassetteCatalog } from '../physionet/catalog.ts';
 import type { Annotation, EdfHeader, Recording } from '../types.ts';

@@ -7,7 +7,7 @@
  * Every epoch draws its own values around its stage's, and N1 is drawn between drowsy wake and
  * light N2, so stages overlap as they do in real recordings.
  */
-import type { Generator } from '../../engine/random.ts';
+import type { Generator } from '../../engine/index.ts';
 
 export interface EpochParams {
   background: number;

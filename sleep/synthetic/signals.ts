@@ -6,7 +6,7 @@
  * transitions blur as in real recordings. Only 32-bit generator draws and typed arrays in the hot
  * loop: a full night (2650 epochs) takes about a second.
  */
-import type { Generator } from '../../engine/random.ts';
+import type { Generator } from '../../engine/index.ts';
 import { EEG_RATE, RECORD_SECONDS } from './layout.ts';
 import type { EpochParams, SubjectTraits } from './params.ts';
 

@@ -16,6 +16,7 @@ import type { TrainEventListener } from './events.ts';
 import { buildDatasets, loadRecordings, type PairSource, type PreparedRecording } from './pipeline.ts';
 import { buildReport, type TrainingReport } from './report.ts';
 import { Trainer } from './trainer.ts';
+import { STAGES } from '../types.ts';
 
 /** Model choices a learner may change; sizes that follow from the data (channels, rate, window) are filled in. */
 export type ModelChoices = Pick<ChambonOptions, 'nConvChs' | 'timeConvSizeS' | 'maxPoolSizeS' | 'padSizeS' | 'dropout' | 'batchNorm' | 'rounding'>;
@@ -62,7 +63,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<TrainingJobResul
 
   // Everything random (initial weights, dropout) follows the seed, as braindecode's set_random_seeds.
   manualSeed(config.seed);
-  const model = new SleepStagerChambon2018({ ...job.model, nChannels: data.nChannels, sfreq: data.sfreq, inputSizeS: data.nSamples / data.sfreq, nClasses: 5, device: job.device });
+  const model = new SleepStagerChambon2018({ ...job.model, nChannels: data.nChannels, sfreq: data.sfreq, inputSizeS: data.nSamples / data.sfreq, nClasses: STAGES.length, device: job.device });
   const trainer = new Trainer({ model, data: data.sets, config, device: job.device, store: job.store, control: job.control, onEvent: job.onEvent });
   if (job.resume && job.store) {
     if (await trainer.resumeFromStore()) log(`resuming from ${job.store.describe(trainer.checkpointName)} after epoch ${trainer.getHistory().length}`);

@@ -15,6 +15,7 @@ import { balancedClassWeights } from '../dataset/classWeights.ts';
 import { WindowDataset } from '../dataset/dataset.ts';
 import { batchToTensors } from '../dataset/tensors.ts';
 import type { EpochSet } from '../epochs/epochs.ts';
+import { STAGES } from '../types.ts';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -139,7 +140,7 @@ export class Trainer {
     this.model = model;
     this.config = config;
     this.device = opts.device ?? 'cpu';
-    this.nClasses = opts.nClasses ?? 5;
+    this.nClasses = opts.nClasses ?? STAGES.length;
     this.emit = opts.onEvent ?? (() => {});
     if (opts.data.train.length === 0) throw new Error('Trainer: the training split has no recordings');
     if (opts.data.valid.length === 0) throw new Error('Trainer: the validation split has no recordings (early stopping and the best model need it)');

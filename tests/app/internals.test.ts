@@ -147,12 +147,15 @@ describe('web app, steps 9-10 (built, in Chromium, WebGPU)', () => {
       expect(opNames.slice(0, 5)).toEqual(['conv2d', 'permute', 'conv2dReluMaxPool2d', 'conv2dReluMaxPool2d', 'reshape']);
       await (await handle(page, ['#op-table', "tr[data-op='conv2d'] button"])).click();
       await waitFor(page, 'the op detail', `deepQuery(['#op-detail'])?.dataset.op === 'conv2d'`, WAIT);
-      const kernels = await inPage<string[]>(page, `[...deepQuery(['#op-detail']).querySelectorAll('.kernel')].map((k) => k.dataset.kernel)`);
-      expect(kernels).toEqual(['conv2d_forward.wgsl', 'conv2d_backward_input.wgsl', 'conv2d_backward_weight.wgsl', 'sum.wgsl']);
-      expect(await text(page, ["#op-detail .kernel[data-kernel='conv2d_forward.wgsl'] .header"])).toContain('2-D convolution forward');
-      expect(await text(page, ["#op-detail .kernel[data-kernel='conv2d_forward.wgsl'] .wgsl"])).toContain('@compute');
+      // The kernels dispatched for it: the spatial convolution spans the whole height, so it runs the
+      // row kernels (forward; backward the weight and bias gradients and their chunk sums; the input
+      // batch needs no gradient).
+      const kernels = await inPage<string[]>(page, `[...deepQuery(['#op-detail']).querySelectorAll('.kernel')].map((k) => k.dataset.role + ' ' + k.dataset.file)`);
+      expect(kernels).toEqual(['forward conv_rows_forward.wgsl', 'backward conv_rows_backward_weight.wgsl', 'backward sum_leading.wgsl']);
+      expect(await text(page, ["#op-detail .kernel[data-role='forward'] .header"])).toContain('Row convolution');
+      expect(await text(page, ["#op-detail .kernel[data-role='forward'] .wgsl"])).toContain('@compute');
       expect(await text(page, ['#op-source', '.hl'])).toContain('conv2d');
-      expect(await text(page, ['#op-timing'])).toContain('queue');
+      expect(await text(page, ['#op-timing'])).toContain('to encode');
       await shot(page, 'internals-1-graph');
 
       await (await handle(page, ['#tab-filters'])).click();

@@ -111,6 +111,16 @@ describe('autograd', () => {
     expect(values(x.grad)).toEqual([5, 6]);
   });
 
+  it('clone copies into a storage of its own and passes the gradient through (torch.Tensor.clone)', () => {
+    const x = tensor([1, -2, 3], [3], { requiresGrad: true });
+    const y = x.clone();
+    expect(y.storage).not.toBe(x.storage);
+    expect(values(y)).toEqual([1, -2, 3]);
+    expect(y.gradFn?.name).toBe('clone');
+    y.mul(tensor([4, 5, 6], [3])).sum().backward();
+    expect(values(x.grad)).toEqual([4, 5, 6]);
+  });
+
   it('walks a long chain without overflowing the stack', () => {
     const x = tensor([0.5], [1], { requiresGrad: true });
     let y: Tensor = x;

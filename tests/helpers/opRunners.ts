@@ -38,6 +38,7 @@ export const OP_RUNNERS: Record<string, OpRunner> = {
   pow: ({ x }, args) => x.pow(num(args, 'exponent')),
   relu: ({ x }) => F.relu(x),
   elu: ({ x }, args) => F.elu(x, num(args, 'alpha')),
+  softplus: ({ x }, args) => F.softplus(x, num(args, 'beta')),
   sum: ({ x }, args) => x.sum(dims(args), args.keepdim as boolean | undefined),
   mean: ({ x }, args) => x.mean(dims(args), args.keepdim as boolean | undefined),
   reshape: ({ x }, args) => x.reshape(args.shape as number[]),

@@ -16,6 +16,20 @@ const unaryFns: Record<UnaryOp, (x: number, alpha: number) => number> = {
   relu: (x) => (x > 0 || x !== x ? x : 0),
   elu: (x, a) => (x > 0 ? x : a * Math.expm1(x)),
   pow: (x, a) => Math.pow(x, a),
+  softplus: (x, beta) => (x * beta > SOFTPLUS_THRESHOLD ? x : Math.log1p(Math.exp(beta * x)) / beta),
+};
+
+/** PyTorch's default softplus threshold: past it (beta * x), softplus is x. */
+const SOFTPLUS_THRESHOLD = 20;
+
+const unaryBackwardFns: Record<UnaryBackwardOp, (g: number, x: number, alpha: number) => number> = {
+  relu: (g, x) => (x > 0 ? g : 0),
+  elu: (g, x, alpha) => (x > 0 ? g : g * alpha * Math.exp(x)),
+  softplus: (g, x, beta) => {
+    if (x * beta > SOFTPLUS_THRESHOLD) return g;
+    const z = Math.exp(beta * x);
+    return (g * z) / (z + 1);
+  },
 };
 
 export function unary(op: UnaryOp, x: Storage, alpha: number): Storage {
@@ -30,8 +44,8 @@ export function unaryBackward(op: UnaryBackwardOp, grad: Storage, x: Storage, al
   const g = f64(grad);
   const xs = f64(x);
   const out = new Float64Array(g.length);
-  if (op === 'relu') for (let i = 0; i < g.length; i++) out[i] = xs[i] > 0 ? g[i] : 0;
-  else for (let i = 0; i < g.length; i++) out[i] = xs[i] > 0 ? g[i] : g[i] * alpha * Math.exp(xs[i]);
+  const fn = unaryBackwardFns[op];
+  for (let i = 0; i < g.length; i++) out[i] = fn(g[i], xs[i], alpha);
   return out;
 }
 

@@ -43,8 +43,10 @@ export function createWebGpuBackend(ctx: WebGpuContext): Backend {
     logSoftmaxBackward: (g, y, outer, dim, inner) => logSoftmaxBackward(c(), gpu(g), gpu(y), outer, dim, inner),
     conv2d: (x, w, bias, p) => conv2d(c(), gpu(x), gpu(w), gpuOrNull(bias), p),
     conv2dRelu: (x, w, bias, p) => conv2dRelu(c(), gpu(x), gpu(w), gpuOrNull(bias), p),
-    conv2dReluMaxPool2d: (x, w, bias, p, pool, withArgmax) => conv2dReluMaxPool2d(c(), gpu(x), gpu(w), gpuOrNull(bias), p, pool, withArgmax),
-    conv2dReluMaxPool2dBackward: (g, out, argmax, x, w, p, pool, need) => conv2dReluMaxPool2dBackward(c(), gpu(g), gpu(out), gpu(argmax), gpu(x), gpu(w), p, pool, need),
+    convReluMaxPool: {
+      forward: (x, w, bias, p, pool, withArgmax) => conv2dReluMaxPool2d(c(), gpu(x), gpu(w), gpuOrNull(bias), p, pool, withArgmax),
+      backward: (g, out, argmax, x, w, p, pool, need) => conv2dReluMaxPool2dBackward(c(), gpu(g), gpu(out), gpu(argmax), gpu(x), gpu(w), p, pool, need),
+    },
     conv2dBackwardInput: (g, w, p) => conv2dBackwardInput(c(), gpu(g), gpu(w), p),
     conv2dBackwardWeight: (g, x, p) => conv2dBackwardWeight(c(), gpu(g), gpu(x), p),
     conv2dBackwardWeightBias: (g, x, p) => conv2dBackwardWeightBias(c(), gpu(g), gpu(x), p),
@@ -59,5 +61,6 @@ export function createWebGpuBackend(ctx: WebGpuContext): Backend {
     sgdStep: (param, g, buf, o) => sgdStep(c(), placeholder, gpu(param), gpu(g), gpuOrNull(buf), o),
     adamStep: (param, g, m, v, vMax, o) => adamStep(c(), placeholder, gpu(param), gpu(g), gpu(m), gpu(v), gpuOrNull(vMax), o),
     flush: () => ctx.flush(),
+    observeDispatches: (listener) => ctx.observeDispatches((seq, k) => listener({ seq, name: k.name, file: k.file, code: k.code })),
   };
 }

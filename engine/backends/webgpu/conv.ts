@@ -6,7 +6,9 @@
  * atomics are needed. The bias gradient is a plain sum over (N, outH, outW), left to `sum`.
  */
 import type { Conv2dParams } from '../../backend.ts';
-import type { GpuContext, GpuStorage, UniformValue } from './kernel.ts';
+import type { GpuContext, GpuStorage } from './kernel.ts';
+import { plainKernel } from './shaders.ts';
+import { MAX_ELEMENTS, checkLength } from './util.ts';
 import forwardSource from '../../../shaders/conv2d_forward.wgsl?raw';
 import backwardInputSource from '../../../shaders/conv2d_backward_input.wgsl?raw';
 import backwardWeightSource from '../../../shaders/conv2d_backward_weight.wgsl?raw';
@@ -30,12 +32,11 @@ export function conv2d(ctx: GpuContext, x: GpuStorage, weight: GpuStorage, bias:
   const total = outputSize(p);
   const out = ctx.allocUninit(total);
   ctx.dispatch({
-    key: 'conv2d_forward',
-    code: forwardSource,
+    kernel: plainKernel('conv2d_forward', 'conv2d_forward.wgsl', forwardSource),
     // Without a bias the weight is bound in its place; the shader never reads it (hasBias = 0).
     inputs: [x, weight, bias ?? weight],
     outputs: [out],
-    uniforms: [{ u32: total }, ...shapeUniforms(p), { u32: bias ? 1 : 0 }],
+    uniforms: { total, ...shapeUniforms(p), hasBias: bias ? 1 : 0 },
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   return out;
@@ -118,11 +119,10 @@ export function conv2dBackwardInput(ctx: GpuContext, gradOut: GpuStorage, weight
   const total = inputSize(p);
   const gradInput = ctx.allocUninit(total);
   ctx.dispatch({
-    key: 'conv2d_backward_input',
-    code: backwardInputSource,
+    kernel: plainKernel('conv2d_backward_input', 'conv2d_backward_input.wgsl', backwardInputSource),
     inputs: [gradOut, weight],
     outputs: [gradInput],
-    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    uniforms: { total, ...shapeUniforms(p) },
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   return gradInput;
@@ -138,12 +138,10 @@ export function conv2dBackwardWeight(ctx: GpuContext, gradOut: GpuStorage, x: Gp
   const team = threadsPerWeight(p.batch * p.outH * p.outW);
   const gradWeight = ctx.allocUninit(numWeights);
   ctx.dispatch({
-    key: 'conv2d_backward_weight',
-    code: backwardWeightSource,
-    constants: { THREADS_PER_WEIGHT: team },
+    kernel: plainKernel(`conv2d_backward_weight_t${team}`, 'conv2d_backward_weight.wgsl', backwardWeightSource, { constants: { THREADS_PER_WEIGHT: team } }),
     inputs: [gradOut, x],
     outputs: [gradWeight],
-    uniforms: [{ u32: numWeights }, { i32: p.batch }, ...shapeUniforms(p)],
+    uniforms: { numWeights, batch: p.batch, ...shapeUniforms(p) },
     workgroups: ctx.grid(Math.ceil(numWeights / (WORKGROUP_SIZE / team)), 1),
   });
   return gradWeight;
@@ -174,12 +172,10 @@ export function threadsPerWeight(positions: number): number {
   return team;
 }
 
-/** The Params fields from inC to outW, shared by the three shaders. */
-function shapeUniforms(p: Conv2dParams): UniformValue[] {
-  return [
-    p.inChannels, p.inH, p.inW, p.outChannels, p.kH, p.kW, p.strideH, p.strideW,
-    p.padH, p.padW, p.dilH, p.dilW, p.groups, p.outH, p.outW,
-  ].map((v) => ({ i32: v }));
+/** The Params fields the three shaders share, from inC to outW. */
+function shapeUniforms(p: Conv2dParams) {
+  const { inH, inW, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups, outH, outW } = p;
+  return { inC: p.inChannels, inH, inW, outC: p.outChannels, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups, outH, outW };
 }
 
 function inputSize(p: Conv2dParams): number {
@@ -193,9 +189,6 @@ function outputSize(p: Conv2dParams): number {
 function weightSize(p: Conv2dParams): number {
   return p.outChannels * (p.inChannels / p.groups) * p.kH * p.kW;
 }
-
-/** The shaders index with i32, so every buffer must stay below 2^31 elements. */
-const MAX_ELEMENTS = 2 ** 31 - 1;
 
 function checkParams(fn: string, p: Conv2dParams): void {
   const positive: (keyof Conv2dParams)[] = ['batch', 'inChannels', 'inH', 'inW', 'outChannels', 'kH', 'kW', 'strideH', 'strideW', 'dilH', 'dilW', 'groups', 'outH', 'outW'];
@@ -214,11 +207,5 @@ function checkParams(fn: string, p: Conv2dParams): void {
   if (p.outW !== expectW) throw new Error(`webgpu ${fn}: Conv2dParams.outW is ${p.outW}, but the input, kernel, stride, padding and dilation give ${expectW}`);
   for (const [what, n] of [['input', inputSize(p)], ['output', outputSize(p)], ['weight', weightSize(p)]] as const) {
     if (n > MAX_ELEMENTS) throw new Error(`webgpu ${fn}: the ${what} has ${n} elements, more than the kernels' 2^31 - 1`);
-  }
-}
-
-function checkLength(fn: string, name: string, s: GpuStorage, expected: number, formula: string): void {
-  if (s.length !== expected) {
-    throw new Error(`webgpu ${fn}: ${name} has ${s.length} elements, expected ${formula} = ${expected}`);
   }
 }

@@ -6,15 +6,18 @@
  * [C * H, 1, W] one). Forward, gradient of the input (the same kernel, flipped) and gradient of
  * the weight; shapes outside the path return null and take the general kernels (conv.ts).
  *
- * The WGSL (shaders/conv_rows_*.wgsl) is register-blocked; this file generates its unrolled
- * statements for the block sizes chosen per shape (see the shaders' headers for why).
+ * The WGSL (shaders/conv_rows_*.wgsl) is register-blocked; this file picks the block sizes per
+ * shape and repeats the statements the templates hold as fragments (see the shaders' headers).
  */
 import type { Conv2dParams } from '../../backend.ts';
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { i32, u32 } from './util.ts';
-import forwardTemplate from '../../../shaders/conv_rows_forward.wgsl?raw';
-import backwardWeightTemplate from '../../../shaders/conv_rows_backward_weight.wgsl?raw';
+import { LANES, grid2, joinLines, kernel, plainKernel, range, shaderLib, template, type Template } from './shaders.ts';
+import forwardSource from '../../../shaders/conv_rows_forward.wgsl?raw';
+import backwardWeightSource from '../../../shaders/conv_rows_backward_weight.wgsl?raw';
 import sumLeadingSource from '../../../shaders/sum_leading.wgsl?raw';
+
+const FORWARD = template('conv_rows_forward.wgsl', forwardSource);
+const BACKWARD_WEIGHT = template('conv_rows_backward_weight.wgsl', backwardWeightSource);
 
 /** A conv2d seen as a 1-D correlation of each of `rows` rows per sample. */
 export interface RowConv {
@@ -30,7 +33,6 @@ export interface RowConv {
 
 /** Matches @workgroup_size in the row shaders. */
 export const WORKGROUP_SIZE = 64;
-const LANES = ['x', 'y', 'z', 'w'];
 
 export function rowConv(p: Conv2dParams): RowConv | null {
   if (p.groups !== 1 || p.strideW !== 1 || p.dilW !== 1) return null;
@@ -47,170 +49,89 @@ function channelBlock(outC: number): number {
   return c;
 }
 
-/** Unrolled statements shared by both templates: accumulators, the sliding window, its slide. */
-function blockCode(cob: number, tv: number): { declare: string; window: string; slide: string } {
-  const lines = (f: (c: number, v: number) => string, cs: number, vs: number) =>
-    Array.from({ length: cs * vs }, (_, j) => f(Math.floor(j / vs), j % vs)).join('\n  ');
-  const declare = lines((c, v) => `var a${c}_${v} = vec4<f32>();`, cob, tv);
-  const window = Array.from({ length: tv }, (_, v) => `var x${v} = vec4<f32>(${[0, 1, 2, 3].map((l) => `xAt(xRow, s + ${4 * v + l})`).join(', ')});`).join('\n    ');
-  const slide = Array.from({ length: tv }, (_, v) => `x${v} = vec4<f32>(x${v}.yzw, ${v + 1 < tv ? `x${v + 1}.x` : 'next'});`).join('\n      ');
-  return { declare, window, slide };
-}
 
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
-    if (!(k in values)) throw new Error(`row conv template: no value for {{${k}}}`);
-    return String(values[k]);
-  });
-}
+/** Accumulator a{c}_{v}'s component holding output (or tap) j of the block's 4 * TV. */
+const acc = (c: number, j: number) => `a${c}_${Math.floor(j / 4)}.${LANES[j % 4]}`;
 
-/** `pool`: the fused max-pool variant's window length (a divisor of 4 * tv), or 0 for plain outputs. */
-function forwardCode(cob: number, tv: number, subgroups: boolean, pool = 0): string {
-  const { declare, window, slide } = blockCode(cob, tv);
-  const macs = (w: (c: number) => string) => {
-    const lines: string[] = [];
-    for (let c = 0; c < cob; c++) lines.push(`let w${c} = ${w(c)};`);
-    for (let c = 0; c < cob; c++) for (let v = 0; v < tv; v++) lines.push(`a${c}_${v} = fma(vec4<f32>(w${c}), x${v}, a${c}_${v});`);
-    return lines;
+/**
+ * The statements both row templates share (as fragments of each file): the accumulators, the
+ * sliding window of 4 * V inputs starting at s + offset, and its slide by one.
+ */
+function registerCode(t: Template, cob: number, vecs: number) {
+  return {
+    declare: grid2(cob, vecs).map(([c, v]) => t.fragment('accumulator', { c, v })),
+    window: range(vecs).map((v) => t.fragment('window', { v, t0: 4 * v, t1: 4 * v + 1, t2: 4 * v + 2, t3: 4 * v + 3 })),
+    slide: range(vecs).map((v) => t.fragment('slide', { v, next: v + 1 < vecs ? `x${v + 1}.x` : 'next' })),
+    /** Loads one value per channel (`value(c)`), then multiplies it into every accumulator. */
+    macs: (load: string, value: (c: number) => string) => [
+      ...range(cob).map((c) => t.fragment(load, { c, value: value(c) })),
+      ...grid2(cob, vecs).map(([c, v]) => t.fragment('mac', { c, v })),
+    ],
   };
-  let taps: string;
-  if (!subgroups) {
-    taps = [
-      'for (var k = 0; k < u.taps; k++) {',
-      ...macs((c) => `wAt(o0 + ${c}, i, k)`).map((l) => `  ${l}`),
-      '  let next = xAt(xRow, s + k + TW);',
-      `  ${slide}`,
-      '}',
-    ].join('\n    ');
-  } else {
-    // Taps past the kernel's end get weight 0 (wAt's guard on k), so the loop may round up to 4.
-    // Inputs too are shared within each quad of lanes (4 consecutive blocks of one row): the
-    // input a lane slides in next is its right neighbour's current first one, and the quad's
-    // last lane takes its 4 from one load spread over the quad (a quarter of the input loads).
-    const body: string[] = [];
-    for (let c = 0; c < cob; c++) body.push(`let l${c} = select(0.0, wAt(o0 + ${c}, i, min(k + lane, u.taps - 1)), k + lane < u.taps);`);
-    body.push('let q = xAt(xRow, s + (4 - lane) * TW + k + lane);');
-    for (let j = 0; j < 4; j++) {
-      body.push('{');
-      body.push(...macs((c) => `subgroupBroadcast(l${c}, ${j}u)`).map((l) => `  ${l}`));
-      body.push(`  let next = select(subgroupShuffle(x0.x, subgroupLane + 1u), subgroupShuffle(q, quad + ${j}u), lane == 3);`);
-      body.push(`  ${slide}`);
-      body.push('}');
-    }
-    taps = ['for (var k = 0; k < u.taps; k += 4) {', ...body.map((l) => `  ${l}`), '}'].join('\n    ');
-  }
-  const store: string[] = [];
-  const acc = (c: number, j: number) => `a${c}_${Math.floor(j / 4)}.${LANES[j % 4]}`;
-  for (let c = 0; c < cob; c++) {
-    store.push(`let b${c} = select(0.0, bias[min(o0 + ${c}, u.outC - 1)], u.hasBias != 0u && o0 + ${c} < u.outC);`);
-    if (!pool) {
-      for (let j = 0; j < 4 * tv; j++) store.push(`put(live, outBase, o0 + ${c}, t0 + ${j}, b${c}, ${acc(c, j)});`);
-      continue;
-    }
-    // Each window's max of (conv + bias), in order, so ties keep the first (as maxpool2d_forward).
-    for (let q = 0; q < (4 * tv) / pool; q++) {
-      const first = q * pool;
-      store.push(`{`, `  var best = ${acc(c, first)} + b${c};`, `  var at = t0 + ${first};`);
-      for (let j = first + 1; j < first + pool; j++) {
-        store.push(`  let v${j} = ${acc(c, j)} + b${c};`, `  let w${j} = v${j} > best || v${j} != v${j};`, `  best = select(best, v${j}, w${j});`, `  at = select(at, t0 + ${j}, w${j});`);
-      }
-      store.push(`  putPool(live, poolBase, o0 + ${c}, tb * ${(4 * tv) / pool} + ${q}, best, rowOffset + at);`, `}`);
-    }
-  }
-  // The shuffles' source lanes share the quad, which the uniformity analysis cannot see.
-  const enable = subgroups ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
-  const laneDecl = subgroups ? `\n  let lane = i32(subgroupLane % 4u);\n  let quad = subgroupLane & ~3u;` : '';
-  const outputBindings = pool
-    ? [
-        '@group(0) @binding(4) var<storage, read_write> argmax: array<f32>;',
-        '@group(0) @binding(5) var<uniform> u: Params;',
-        '',
-        '// relu(best) keeps a NaN (PyTorch\'s relu and max pool both propagate it); a window',
-        '// that passes no gradient (best not positive) gets winner -1.',
-        'fn putPool(live: bool, base: i32, o: i32, w: i32, best: f32, at: i32) {',
-        '  if (live && o < u.outC && w < u.pooledW) {',
-        '    let i = base + o * u.rows * u.pooledW + w;',
-        '    out[i] = select(best, 0.0, best <= 0.0);',
-        '    if (u.withArgmax != 0u) {',
-        '      argmax[i] = select(-1.0, f32(at), best > 0.0);',
-        '    }',
-        '  }',
-        '}',
-      ].join('\n')
-    : '@group(0) @binding(4) var<uniform> u: Params;';
-  const storeBase = pool
-    ? 'let poolBase = n * u.outC * u.rows * u.pooledW + r * u.pooledW;\n  let rowOffset = r * u.outW;'
-    : 'let outBase = n * u.outC * u.rows * u.outW + r * u.outW;';
-  return fill(forwardTemplate, {
-    BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '',
-    ENABLE: enable,
-    OUTPUT_BINDINGS: outputBindings,
-    TW: 4 * tv,
+}
+
+const subgroupValues = (t: Template, subgroups: boolean) => ({
+  ENABLE: subgroups ? shaderLib('subgroups') : '',
+  BUILTINS: subgroups ? t.fragment('lane_builtin') : '',
+});
+
+/** conv_rows_forward.wgsl for COB channels x 4 * TV outputs; `pool`: the fused max pool's window (a divisor of 4 * TV), or 0. */
+export function forwardCode(cob: number, tv: number, subgroups: boolean, pool: number): string {
+  const t = FORWARD;
+  const r = registerCode(t, cob, tv);
+  const taps = subgroups
+    ? t.fragment('taps_subgroups', {
+        LOADS: joinLines(range(cob).map((c) => t.fragment('lane_weight', { c }))),
+        STEPS: joinLines(range(4).map((j) => t.fragment('tap_step', { j, MACS: joinLines(r.macs('tap_weight', (c) => `subgroupBroadcast(l${c}, ${j}u)`)), SLIDE: joinLines(r.slide) }))),
+      })
+    : t.fragment('taps', { MACS: joinLines(r.macs('tap_weight', (c) => `wAt(o0 + ${c}, i, k)`)), SLIDE: joinLines(r.slide) });
+  const outputs = 4 * tv;
+  const stores = range(cob).flatMap((c) => {
+    const bias = t.fragment('channel_bias', { c });
+    if (!pool) return [bias, ...range(outputs).map((j) => t.fragment('put', { c, t: j, acc: acc(c, j) }))];
+    return [
+      bias,
+      ...range(outputs / pool).map((q) =>
+        t.fragment('pool_window', {
+          c, q, first: acc(c, q * pool), firstAt: q * pool, windowsPerBlock: outputs / pool,
+          COMPARES: joinLines(range(pool - 1).map((k) => q * pool + k + 1).map((j) => t.fragment('pool_compare', { c, t: j, acc: acc(c, j) }))),
+        }),
+      ),
+    ];
+  });
+  return t.fill({
+    ...subgroupValues(t, subgroups),
+    OUTPUTS: t.fragment(pool ? 'pool_outputs' : 'plain_outputs'),
+    TW: outputs,
     COB: cob,
-    DECLARE: declare + laneDecl,
-    WINDOW: window,
+    DECLARE: joinLines([...r.declare, ...(subgroups ? [t.fragment('quad_lanes')] : [])]),
+    WINDOW: joinLines(r.window),
     TAPS: taps,
-    STORE_BASE: storeBase,
-    STORE: store.join('\n  '),
+    STORE: t.fragment(pool ? 'pool_store' : 'plain_store', { STORES: joinLines(stores) }),
   });
 }
 
-function backwardWeightCode(cob: number, kv: number, subgroups: boolean): string {
-  const { declare, window, slide } = blockCode(cob, kv);
-  const macs = (g: (c: number) => string) => {
-    const lines: string[] = [];
-    for (let c = 0; c < cob; c++) lines.push(`let g${c} = ${g(c)};`);
-    for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) lines.push(`a${c}_${v} = fma(vec4<f32>(g${c}), x${v}, a${c}_${v});`);
-    for (let c = 0; c < cob; c++) lines.push(`b${c} += g${c};`);
-    return lines;
-  };
-  let positions: string;
-  if (!subgroups) {
-    positions = [
-      'for (var t = 0; t < u.outW; t++) {',
-      ...macs((c) => `gAt(gRow, o0 + ${c}, t)`).map((l) => `  ${l}`),
-      '  let next = xAt(xRow, s + t + KB);',
-      `  ${slide}`,
-      '}',
-    ].join('\n    ');
-  } else {
-    // Positions past outW read gradient 0 (gAt's guard), so the loop may round up to 4.
-    const body: string[] = [];
-    for (let c = 0; c < cob; c++) body.push(`let l${c} = gAt(gRow, o0 + ${c}, t + lane);`);
-    for (let j = 0; j < 4; j++) {
-      body.push('{');
-      body.push(...macs((c) => `subgroupShuffle(l${c}, quad + ${j}u)`).map((l) => `  ${l}`));
-      body.push(`  let next = xAt(xRow, s + t + ${j} + KB);`);
-      body.push(`  ${slide}`);
-      body.push('}');
-    }
-    positions = ['for (var t = 0; t < u.outW; t += 4) {', ...body.map((l) => `  ${l}`), '}'].join('\n    ');
-  }
-  const store: string[] = [];
-  for (let c = 0; c < cob; c++) for (let v = 0; v < kv; v++) for (let l = 0; l < 4; l++) store.push(`put(live, base, o0 + ${c}, i, k0 + ${4 * v + l}, a${c}_${v}.${LANES[l]});`);
-  const storeBias = Array.from({ length: cob }, (_, c) => `putBias(live, base, o0 + ${c}, b${c});`).join('\n    ');
-  const declareBias = Array.from({ length: cob }, (_, c) => `var b${c} = 0.0;`).join('\n  ');
-  // The shuffles' source lanes share the chunk, which the uniformity analysis cannot see.
-  const enable = subgroups ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
-  const lanes = subgroups ? '\n  let lane = i32(subgroupLane % 4u);\n  let quad = subgroupLane & ~3u;' : '';
-  return fill(backwardWeightTemplate, {
-    ENABLE: enable,
-    BUILTINS: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '',
+/** conv_rows_backward_weight.wgsl for COB channels x 4 * KV taps. */
+export function backwardWeightCode(cob: number, kv: number, subgroups: boolean): string {
+  const t = BACKWARD_WEIGHT;
+  const r = registerCode(t, cob, kv);
+  const macs = (value: (c: number) => string) => [...r.macs('position_gradient', value), ...range(cob).map((c) => t.fragment('bias_sum', { c }))];
+  const positions = subgroups
+    ? t.fragment('positions_subgroups', {
+        LOADS: joinLines(range(cob).map((c) => t.fragment('lane_gradient', { c }))),
+        STEPS: joinLines(range(4).map((j) => t.fragment('position_step', { j, MACS: joinLines(macs((c) => `subgroupShuffle(l${c}, quad + ${j}u)`)), SLIDE: joinLines(r.slide) }))),
+      })
+    : t.fragment('positions', { MACS: joinLines(macs((c) => `gAt(gRow, o0 + ${c}, t)`)), SLIDE: joinLines(r.slide) });
+  return t.fill({
+    ...subgroupValues(t, subgroups),
     KB: 4 * kv,
     COB: cob,
-    DECLARE: `${declare}\n  ${declareBias}${lanes}`,
-    WINDOW: window,
+    DECLARE: joinLines([...r.declare, ...range(cob).map((c) => t.fragment('bias_accumulator', { c })), ...(subgroups ? [t.fragment('quad_lanes')] : [])]),
+    WINDOW: joinLines(r.window),
     POSITIONS: positions,
-    STORE: store.join('\n  '),
-    STORE_BIAS: storeBias,
+    STORE: joinLines(grid2(cob, 4 * kv).map(([c, j]) => t.fragment('put', { c, k: j, acc: acc(c, j) }))),
+    STORE_BIAS: joinLines(range(cob).map((c) => t.fragment('put_bias', { c }))),
   });
-}
-
-const codeCache = new Map<string, string>();
-export function cached(key: string, make: () => string): string {
-  let code = codeCache.get(key);
-  if (code === undefined) codeCache.set(key, (code = make()));
-  return code;
 }
 
 export interface Correlation {
@@ -231,6 +152,8 @@ export interface Correlation {
   wTap: number;
   wBase: number;
   relu: boolean;
+  /** What the correlation computes, for the kernel's name: a forward, or an input's gradient. */
+  role: 'forward' | 'backward_input';
 }
 
 /** Max pooling fused into the forward: windows of `size` outputs with stride `size`, `windows` per row. */
@@ -265,19 +188,19 @@ export function correlate(ctx: GpuContext, c: Correlation, pool: RowPool | null 
   const [gx, gy, gz] = ctx.grid(total, WORKGROUP_SIZE);
   if (gz !== 1) throw new Error(`conv rows: ${total} invocations per channel block exceed a two-dimensional grid`);
   const variant = `${cob}x${tv}${subgroups ? '_subgroups' : ''}`;
+  const name = pool ? `conv_rows_relu_maxpool${pool.size}_${variant}` : `conv_rows_${c.role}_${variant}`;
+  const { rows, inW, outW, inC, outC, taps, pad, wOut, wIn, wTap, wBase } = c;
   ctx.dispatch({
-    key: pool ? `conv_rows_relu_maxpool${pool.size}_${variant}` : `conv_rows_forward_${variant}`,
-    code: cached(`f${cob}x${tv}${subgroups}p${pool?.size ?? 0}`, () => forwardCode(cob, tv, subgroups, pool?.size ?? 0)),
+    kernel: kernel(name, () => ({ file: FORWARD.file, code: forwardCode(cob, tv, subgroups, pool?.size ?? 0) })),
     inputs: [c.x, c.weight, c.bias ?? c.weight],
     outputs: argmax ? [out, argmax] : [out],
-    uniforms: [
-      u32(total),
-      ...[c.rows, c.inW, c.outW, c.inC, c.outC, c.taps, c.pad, c.wOut, c.wIn, c.wTap, c.wBase, oBlocks, tBlocks].map(i32),
-      u32(c.bias ? 1 : 0),
-      u32(c.relu ? 1 : 0),
-      i32(pool?.windows ?? 0),
-      u32(pool?.withArgmax === false ? 0 : 1),
-    ],
+    uniforms: {
+      total, rows, inW, outW, inC, outC, taps, pad, wOut, wIn, wTap, wBase, oBlocks, tBlocks,
+      hasBias: c.bias ? 1 : 0,
+      relu: c.relu ? 1 : 0,
+      pooledW: pool?.windows ?? 0,
+      withArgmax: pool?.withArgmax === false ? 0 : 1,
+    },
     workgroups: [gx, gy, oBlocks],
   });
   return { out, argmax };
@@ -291,7 +214,7 @@ export function pooledBlock(size: number): number | null {
 
 /** The forward as a correlation: the weight read as stored, [outC, inC, K]. */
 export function forwardCorrelation(r: RowConv, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, relu: boolean): Correlation {
-  return { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu };
+  return { ...r, x, weight, bias, wOut: r.inC * r.taps, wIn: r.taps, wTap: 1, wBase: 0, relu, role: 'forward' };
 }
 
 export function rowConvForward(ctx: GpuContext, r: RowConv, x: GpuStorage, weight: GpuStorage, bias: GpuStorage | null, relu = false): GpuStorage {
@@ -317,6 +240,7 @@ export function rowConvBackwardInput(ctx: GpuContext, r: RowConv, gradOut: GpuSt
     wTap: -1,
     wBase: r.taps - 1,
     relu: false,
+    role: 'backward_input',
   }).out;
 }
 
@@ -336,12 +260,12 @@ export function rowConvBackwardWeight(ctx: GpuContext, r: RowConv, gradOut: GpuS
   const total = chunks * tiles;
   const stride = numWeights + r.outC;
   const partial = ctx.allocUninit(chunks * stride);
+  const { rows, inW, outW, inC, outC, taps, pad } = r;
   ctx.dispatch({
-    key: `conv_rows_backward_weight_${cob}x${kv}${subgroups ? '_subgroups' : ''}`,
-    code: cached(`w${cob}x${kv}${subgroups}`, () => backwardWeightCode(cob, kv, subgroups)),
+    kernel: kernel(`conv_rows_backward_weight_${cob}x${kv}${subgroups ? '_subgroups' : ''}`, () => ({ file: BACKWARD_WEIGHT.file, code: backwardWeightCode(cob, kv, subgroups) })),
     inputs: [gradOut, x],
     outputs: [partial],
-    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kBlocks, oBlocks, numWeights].map(i32)],
+    uniforms: { total, rows, inW, outW, inC, outC, taps, pad, allRows, rowsPerChunk, kBlocks, oBlocks, numWeights },
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   const out = sumPartials(ctx, partial, chunks, stride, numWeights, withBias ? r.outC : 0);
@@ -364,11 +288,10 @@ export function sumPartials(ctx: GpuContext, partial: GpuStorage, chunks: number
   const sumChunks = (offset: number, n: number): GpuStorage => {
     const out = ctx.allocUninit(n);
     ctx.dispatch({
-      key: 'sum_leading',
-      code: sumLeadingSource,
+      kernel: plainKernel('sum_leading', 'sum_leading.wgsl', sumLeadingSource),
       inputs: [partial],
       outputs: [out],
-      uniforms: [u32(n), u32(chunks), u32(stride), u32(offset)],
+      uniforms: { n, count: chunks, stride, offset },
       workgroups: ctx.grid(n, WORKGROUP_SIZE),
     });
     return out;

@@ -6,10 +6,13 @@
  */
 import type { Conv2dParams, Pool2dParams } from '../../backend.ts';
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { i32, u32 } from './util.ts';
-import { WORKGROUP_SIZE, cached, correlate, fill, forwardCorrelation, pooledBlock, rowChunks, sumPartials, type RowConv, type RowPool } from './convRows.ts';
+import { WORKGROUP_SIZE, correlate, forwardCorrelation, pooledBlock, rowChunks, sumPartials, type RowConv, type RowPool } from './convRows.ts';
+import { grid2, joinLines, kernel, range, template } from './shaders.ts';
 import poolBackwardWeightSource from '../../../shaders/conv_rows_maxpool_backward_weight.wgsl?raw';
 import poolBackwardWeightSharedSource from '../../../shaders/conv_rows_maxpool_backward_weight_shared.wgsl?raw';
+
+const POOL_BACKWARD_WEIGHT = template('conv_rows_maxpool_backward_weight.wgsl', poolBackwardWeightSource);
+const POOL_BACKWARD_WEIGHT_SHARED = template('conv_rows_maxpool_backward_weight_shared.wgsl', poolBackwardWeightSharedSource);
 
 /**
  * The max pool a row convolution can fuse: windows along the row only (1 x size, stride = size,
@@ -38,47 +41,49 @@ export interface PooledGrad {
   argmax: GpuStorage;
 }
 
+/**
+ * Taps per lane (J) at most, and output channels per group of 4 lanes (OB) at most. A group's 4
+ * lanes cover 4 * J taps: with subgroups J = 13 is the smallest that covers Chambon's 50-tap
+ * kernels (4 * 13 = 52) in one tap group, and each lane then keeps OB * J = 104 accumulators;
+ * without subgroups a lane serves one channel and keeps J accumulators, so it may take 16 (64
+ * taps). OB = 8 because lane l loads the gradients and winners of channels l and l + 4 (gA, gB
+ * in the shared kernel), which 4 lanes hand round to each other.
+ */
+const MAX_TAPS_PER_LANE_SHARED = 13;
+const MAX_TAPS_PER_LANE = 16;
+const MAX_CHANNELS_PER_GROUP = 8;
+
 /** conv_rows_maxpool_backward_weight.wgsl (devices without subgroups) for J taps per lane. */
-function poolBackwardWeightCode(j: number): string {
-  const each = (f: (k: number) => string, sep: string) => Array.from({ length: j }, (_, k) => f(k)).join(sep);
-  return fill(poolBackwardWeightSource, {
-    J: j,
-    DECLARE: each((k) => `var a${k} = 0.0;`, '\n  '),
-    MACS: each((k) => `a${k} = fma(g, xAt(xRow, s + ${4 * k}), a${k});`, '\n      '),
-    STORE: each((k) => `put(base, k0 + ${4 * k}, a${k});`, '\n  '),
-  });
+export function poolBackwardWeightCode(j: number): string {
+  const t = POOL_BACKWARD_WEIGHT;
+  const each = (name: string) => joinLines(range(j).map((k) => t.fragment(name, { k, offset: 4 * k })));
+  return t.fill({ J: j, DECLARE: each('accumulator'), MACS: each('mac'), STORE: each('put') });
 }
 
 /** conv_rows_maxpool_backward_weight_shared.wgsl for J taps per lane, OB channels, windows of `pool`. */
-function sharedRegionCode(j: number, ob: number, pool: number): string {
+export function sharedRegionCode(j: number, ob: number, pool: number): string {
+  const t = POOL_BACKWARD_WEIGHT_SHARED;
+  // A lane's tap k0 + 4k + l reads region register k, or one of the `extra` after it (e).
   const extra = Math.floor((pool + 2) / 4);
-  const regs = j + extra;
-  const range = (n: number) => Array.from({ length: n }, (_, k) => k);
-  const declare = [...range(ob).flatMap((c) => range(j).map((k) => `var a${c}_${k} = 0.0;`)), ...range(ob).map((c) => `var gb${c} = 0.0;`)].join('\n  ');
-  const region = range(regs).map((m) => `let x${m} = xAt(xRow, rb + ${4 * m});`).join('\n      ');
-  const pick = (k: number) => {
-    let v = `x${k}`;
-    for (let t = 1; t <= extra; t++) v = `select(${v}, x${k + t}, e == ${t})`;
-    return v;
-  };
-  const channels = range(ob)
-    .map((c) => {
-      const from = c < 4 ? 'A' : 'B';
-      return [
-        '{',
-        `        let g = subgroupShuffle(g${from}, quad + ${c & 3}u);`,
-        `        let d = subgroupShuffle(d${from}, quad + ${c & 3}u);`,
-        '        let src = quad + u32((d + lane) & 3);',
-        '        let e = (d + ((lane - d) & 3)) >> 2u;',
-        ...range(j).map((k) => `        a${c}_${k} = fma(g, subgroupShuffle(${pick(k)}, src), a${c}_${k});`),
-        `        gb${c} += g;`,
-        '      }',
-      ].join('\n');
-    })
-    .join('\n      ');
-  const store = range(ob).flatMap((c) => range(j).map((k) => `put(base, o0 + ${c}, k0 + lane + ${4 * k}, a${c}_${k});`)).join('\n  ');
-  const storeBias = range(ob).map((c) => `if (o0 + ${c} < u.outC) { partial[chunk * (u.numWeights + u.outC) + u.numWeights + o0 + ${c}] = gb${c}; }`).join('\n    ');
-  return fill(poolBackwardWeightSharedSource, { J: j, OB: ob, POOL: pool, DECLARE: declare, REGION: region, CHANNELS: channels, STORE: store, STORE_BIAS: storeBias });
+  const pick = (k: number) => range(extra).reduce((value, i) => t.fragment('pick', { value, m: k + i + 1, t: i + 1 }), `x${k}`);
+  const channels = range(ob).map((c) =>
+    t.fragment('channel', {
+      c,
+      from: c < 4 ? 'A' : 'B',
+      lane: c & 3,
+      MACS: joinLines(range(j).map((k) => t.fragment('mac', { c, k, region: pick(k) }))),
+    }),
+  );
+  return t.fill({
+    J: j,
+    OB: ob,
+    POOL: pool,
+    DECLARE: joinLines([...grid2(ob, j).map(([c, k]) => t.fragment('accumulator', { c, k })), ...range(ob).map((c) => t.fragment('bias_accumulator', { c }))]),
+    REGION: joinLines(range(j + extra).map((m) => t.fragment('region', { m, offset: 4 * m }))),
+    CHANNELS: joinLines(channels),
+    STORE: joinLines(grid2(ob, j).map(([c, k]) => t.fragment('put', { c, k, offset: 4 * k }))),
+    STORE_BIAS: joinLines(range(ob).map((c) => t.fragment('put_bias', { c }))),
+  });
 }
 
 /** d/dweight and d/dbias of rowConvReluMaxPool: one product per window, summed over chunks of rows. */
@@ -86,8 +91,8 @@ export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, po
   // With subgroups, one load of each input serves a block of up to 8 output channels (see
   // the _shared shader's header); without, each group of 4 lanes covers one channel.
   const shared = ctx.hasSubgroups;
-  const j = Math.min(shared ? 13 : 16, Math.ceil(r.taps / 4));
-  const ob = shared ? Math.min(8, r.outC) : 1;
+  const j = Math.min(shared ? MAX_TAPS_PER_LANE_SHARED : MAX_TAPS_PER_LANE, Math.ceil(r.taps / 4));
+  const ob = shared ? Math.min(MAX_CHANNELS_PER_GROUP, r.outC) : 1;
   const kGroups = Math.ceil(r.taps / (4 * j));
   const oBlocks = Math.ceil(r.outC / ob);
   const tiles = r.inC * oBlocks * kGroups * 4;
@@ -96,12 +101,15 @@ export function rowConvReluMaxPoolBackwardWeight(ctx: GpuContext, r: RowConv, po
   const numWeights = r.outC * r.inC * r.taps;
   const total = chunks * tiles;
   const partial = ctx.allocUninit(chunks * (numWeights + r.outC));
+  const { rows, inW, outW, inC, outC, taps, pad } = r;
+  const uniforms = { total, rows, inW, outW, inC, outC, taps, pad, allRows, rowsPerChunk, kGroups, pooledW: pool.windows, numWeights };
   ctx.dispatch({
-    key: shared ? `conv_rows_maxpool_backward_weight_shared_${ob}x${j}_p${pool.size}` : `conv_rows_maxpool_backward_weight_${j}`,
-    code: shared ? cached(`pws${j}x${ob}p${pool.size}`, () => sharedRegionCode(j, ob, pool.size)) : cached(`pw${j}`, () => poolBackwardWeightCode(j)),
+    kernel: shared
+      ? kernel(`conv_rows_maxpool_backward_weight_shared_${ob}x${j}_p${pool.size}`, () => ({ file: POOL_BACKWARD_WEIGHT_SHARED.file, code: sharedRegionCode(j, ob, pool.size) }))
+      : kernel(`conv_rows_maxpool_backward_weight_${j}`, () => ({ file: POOL_BACKWARD_WEIGHT.file, code: poolBackwardWeightCode(j) })),
     inputs: [g.gradOut, g.argmax, x],
     outputs: [partial],
-    uniforms: [u32(total), ...[r.rows, r.inW, r.outW, r.inC, r.outC, r.taps, r.pad, allRows, rowsPerChunk, kGroups, pool.windows, numWeights, ...(shared ? [oBlocks] : [])].map(i32)],
+    uniforms: shared ? { ...uniforms, oBlocks } : uniforms,
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   const out = sumPartials(ctx, partial, chunks, numWeights + r.outC, numWeights, withBias ? r.outC : 0);

@@ -1,6 +1,6 @@
 /** WebGPU dropout mask, bit-identical to the CPU backend's (same hash, same uint32 threshold). */
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { f32, u32 } from './util.ts';
+import { plainKernel } from './shaders.ts';
 import dropoutMaskWgsl from '../../../shaders/dropout_mask.wgsl?raw';
 
 export function dropoutMask(ctx: GpuContext, length: number, p: number, seed: number): GpuStorage {
@@ -9,11 +9,10 @@ export function dropoutMask(ctx: GpuContext, length: number, p: number, seed: nu
   const out = ctx.allocUninit(length);
   const threshold = Math.min(Math.floor(p * 4294967296), 4294967295);
   ctx.dispatch({
-    key: 'dropout_mask',
-    code: dropoutMaskWgsl,
+    kernel: plainKernel('dropout_mask', 'dropout_mask.wgsl', dropoutMaskWgsl),
     inputs: [],
     outputs: [out],
-    uniforms: [u32(length), u32(seed >>> 0), u32(threshold), f32(1 / (1 - p))],
+    uniforms: { n: length, seed: seed >>> 0, threshold, scale: 1 / (1 - p) },
     workgroups: ctx.grid(length, 256),
   });
   return out;

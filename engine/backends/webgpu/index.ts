@@ -8,7 +8,7 @@
 import { registerBackend, setDefaultDevice, type Backend } from '../../backend.ts';
 import type { KernelProfile, WebGpuContext, WebGpuStats } from './context.ts';
 
-export type { KernelProfile, KernelTime, WebGpuStats } from './context.ts';
+export type { KernelProfile, KernelTime, TimedDispatch, WebGpuStats } from './context.ts';
 
 export interface InitWebGPUOptions {
   powerPreference?: GPUPowerPreference;

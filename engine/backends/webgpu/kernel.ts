@@ -1,16 +1,17 @@
 /**
- * The contract between the WebGPU backend's infrastructure (context.ts: device, buffer pool,
- * pipeline cache, command batching, counters) and the files that implement kernels
- * (elementwise.ts, conv.ts, pool.ts, ...). A kernel file only describes dispatches; it never
- * touches the GPUDevice directly.
+ * The contract between the WebGPU backend's infrastructure (context.ts and its parts: device
+ * core, buffer pool, uniform arena, pipelines, profiler) and the files that implement kernels
+ * (elementwise.ts, conv.ts, ...). A kernel file only describes dispatches; it never touches the
+ * GPUDevice directly.
  *
- * Binding convention every WGSL kernel in shaders/ follows, in @group(0):
- *   bindings 0..I-1   the `inputs`, as var<storage, read>
- *   bindings I..I+O-1 the `outputs`, as var<storage, read_write>
- *   binding  I+O      the uniform block (only when `uniforms` is non-empty), a struct whose
- *                     fields are 4-byte scalars in the order given (u32 / i32 / f32).
+ * A dispatch names its kernel (shaders.ts builds it from shaders/) and passes its uniforms by the
+ * field names of the kernel's WGSL `struct`; the bindings follow the convention wgslLayout.ts
+ * reads and checks: inputs (var<storage, read>), then outputs (var<storage, read_write>), then
+ * the uniform block.
  */
 import type { Storage } from '../../backend.ts';
+import type { Kernel } from './shaders.ts';
+import type { UniformValues } from './wgslLayout.ts';
 
 /** A GPU-resident float32 array. `length` is in elements; the buffer may be larger (pooled). */
 export interface GpuStorage extends Storage {
@@ -18,19 +19,12 @@ export interface GpuStorage extends Storage {
   readonly length: number;
 }
 
-export type UniformValue = { u32: number } | { i32: number } | { f32: number };
-
 export interface KernelDispatch {
-  /** Pipeline cache key: the kernel's name plus every specialisation baked into `code`. */
-  key: string;
-  /** Full WGSL source (a shaders/*.wgsl file, possibly with constants substituted). */
-  code: string;
-  entryPoint?: string;
-  /** Values for the shader's `override` constants (part of the pipeline cache key). */
-  constants?: Record<string, number>;
+  kernel: Kernel;
   inputs: GpuStorage[];
   outputs: GpuStorage[];
-  uniforms?: UniformValue[];
+  /** By the names of the kernel's uniform struct; every field, no other name. */
+  uniforms?: UniformValues;
   /** Workgroup counts; each must be <= the device's maxComputeWorkgroupsPerDimension. */
   workgroups: [number, number?, number?];
 }

@@ -1,6 +1,6 @@
 /**
  * WebGPU batched matrix multiply: a register-blocked kernel (shaders/matmul_blocked.wgsl, its
- * unrolled statements generated here per block size and operand layout), and the untiled one
+ * fragments repeated here per block size and operand layout), and the untiled one
  * (shaders/matmul_small.wgsl) for a few outputs.
  *
  * Measured on SwiftShader (2 cores), GFLOP/s: [1024,1024]x[1024,1024] 0.14-0.27 with the 16 x 16
@@ -8,9 +8,11 @@
  * to compile); the linear layer [128,320]x[320,5]^T 0.32 untiled, 1.1 with 8 x 4 blocks.
  */
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { u32 } from './util.ts';
-import blockedTemplate from '../../../shaders/matmul_blocked.wgsl?raw';
+import { LANES, grid2, joinLines, kernel, plainKernel, range, shaderLib, template, type Template } from './shaders.ts';
+import blockedSource from '../../../shaders/matmul_blocked.wgsl?raw';
 import matmulSmallWgsl from '../../../shaders/matmul_small.wgsl?raw';
+
+const BLOCKED = template('matmul_blocked.wgsl', blockedSource);
 
 /**
  * Outputs up to TINY_OUTPUT take the untiled kernel: a few blocks would leave a GPU idle and
@@ -24,7 +26,6 @@ const TINY_OUTPUT = 256;
 const SMALL_OUTPUT = 8192;
 const SMALL_BLOCK: MatmulBlock = { tm: 8, tnv: 1 };
 const WORKGROUP_SIZE = 64;
-const LANES = ['x', 'y', 'z', 'w'];
 
 /** Rows x vec4-columns of one invocation's block. */
 interface MatmulBlock {
@@ -34,13 +35,6 @@ interface MatmulBlock {
 
 /** 32 vec4 accumulators; 16 x 16 ran ~10% faster but took SwiftShader 1.4 s to compile. */
 const LARGE_BLOCK: MatmulBlock = { tm: 16, tnv: 2 };
-
-function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
-    if (!(key in values)) throw new Error(`matmul template: no value for {{${key}}}`);
-    return String(values[key]);
-  });
-}
 
 /**
  * How each operand is read. 'scalar': one f32 load per value. 'shuffle' (A only): lane j of a
@@ -59,101 +53,116 @@ function variantName(v: MatmulVariant): string {
   return `${v.tm}x${4 * v.tnv}_a${v.readA}_b${v.readB}`;
 }
 
-/** The blocked kernel's WGSL for a TM x (4 * TNV) block read as `v` says. */
-function blockedCode(v: MatmulVariant): string {
-  const { tm, tnv, readA, readB } = v;
-  if (readA === 'shuffle' || readA === 'mn4') {
-    if (tm % 4 !== 0) throw new Error(`matmul: ${readA} A reads need a block of a multiple of 4 rows, not ${tm}`);
-  }
-  const steps = readA === 'k4' || readB === 'k4' ? 4 : 1;
-  const rows = Array.from({ length: tm }, (_, r) => r);
-  const vecs = Array.from({ length: tnv }, (_, j) => j);
-  const cols = Array.from({ length: 4 * tnv }, (_, j) => j);
-  const quads = Array.from({ length: tm / 4 }, (_, q) => q);
-  const ks = Array.from({ length: steps }, (_, kk) => kk);
-  const offsets: string[] = [];
-  const loop: string[] = [];
-  let aStep: string;
-  let bStep: string;
-  // A's value for row r at sub-step kk, as a vec4 splat; B's 4 columns 4v.. at kk.
-  let aAt: (r: number, kk: number) => string;
-  let bAt: (v: number, kk: number) => string;
-  switch (readA) {
+
+/** One operand's part of the kernel: its offsets, its loads per k step, its value per register, its k step. */
+interface OperandCode {
+  offsets: string[];
+  loads: string[];
+  /** The value A's row r (or B's 4 columns 4w..) holds at sub-step kk. */
+  at: (i: number, kk: number) => string;
+  step: string;
+}
+
+/** A's part for TM rows, `steps` k values per loop iteration. */
+function operandA(t: Template, tm: number, read: OperandRead, steps: number): OperandCode {
+  const rows = range(tm);
+  const quads = range(tm / 4);
+  const ks = range(steps);
+  const index = (kk: number, vec4: boolean) => (kk ? t.fragment(vec4 ? 'a_index_vec4' : 'a_index', { kk }) : 'ak');
+  switch (read) {
     case 'scalar':
-      for (const r of rows) offsets.push(`let ar${r} = aBase + min(row0 + ${r}u, lastRow) * params.aRow;`);
-      for (const kk of ks) for (const r of rows) loop.push(`let a${r}_${kk} = a[ar${r} + ak${kk ? ` + ${kk}u * params.aCol` : ''}];`);
-      aAt = (r, kk) => `a${r}_${kk}`;
-      aStep = `${steps}u * params.aCol`;
-      break;
+      return {
+        offsets: rows.map((r) => t.fragment('a_offset_scalar', { r })),
+        loads: ks.flatMap((kk) => rows.map((r) => t.fragment('a_load_scalar', { r, kk, index: index(kk, false) }))),
+        at: (r, kk) => `a${r}_${kk}`,
+        step: t.fragment('a_step', { steps }),
+      };
     case 'shuffle':
-      for (const q of quads) offsets.push(`let ar${q} = aBase + min(row0 + lane + ${4 * q}u, lastRow) * params.aRow;`);
-      for (const kk of ks) {
-        for (const q of quads) loop.push(`let own${q}_${kk} = a[ar${q} + ak${kk ? ` + ${kk}u * params.aCol` : ''}];`);
-        for (const r of rows) loop.push(`let a${r}_${kk} = subgroupShuffle(own${Math.floor(r / 4)}_${kk}, quad + ${r % 4}u);`);
-      }
-      aAt = (r, kk) => `a${r}_${kk}`;
-      aStep = `${steps}u * params.aCol`;
-      break;
+      return {
+        offsets: quads.map((q) => t.fragment('a_offset_shuffle', { q, row: 4 * q })),
+        loads: ks.flatMap((kk) => [
+          ...quads.map((q) => t.fragment('a_load_own', { q, kk, index: index(kk, false) })),
+          ...rows.map((r) => t.fragment('a_load_shuffle', { r, kk, q: Math.floor(r / 4), lane: r % 4 })),
+        ]),
+        at: (r, kk) => `a${r}_${kk}`,
+        step: t.fragment('a_step', { steps }),
+      };
     case 'k4':
-      for (const r of rows) offsets.push(`let ar${r} = (aBase + min(row0 + ${r}u, lastRow) * params.aRow) / 4u;`);
-      for (const r of rows) loop.push(`let a${r} = a[ar${r} + ak];`);
-      aAt = (r, kk) => `a${r}.${LANES[kk]}`;
-      aStep = '1u';
-      break;
+      return {
+        offsets: rows.map((r) => t.fragment('a_offset_k4', { r })),
+        loads: rows.map((r) => t.fragment('a_load_k4', { r })),
+        at: (r, kk) => `a${r}.${LANES[kk]}`,
+        step: '1u',
+      };
     case 'mn4':
-      for (const q of quads) offsets.push(`let ar${q} = (aBase + min(row0 + ${4 * q}u, params.m - 4u)) / 4u;`);
-      for (const kk of ks) for (const q of quads) loop.push(`let a${q}_${kk} = a[ar${q} + ak${kk ? ` + ${kk}u * (params.aCol / 4u)` : ''}];`);
-      aAt = (r, kk) => `a${Math.floor(r / 4)}_${kk}.${LANES[r % 4]}`;
-      aStep = `${steps}u * (params.aCol / 4u)`;
-      break;
+      return {
+        offsets: quads.map((q) => t.fragment('a_offset_mn4', { q, row: 4 * q })),
+        loads: ks.flatMap((kk) => quads.map((q) => t.fragment('a_load_mn4', { q, kk, index: index(kk, true) }))),
+        at: (r, kk) => `a${Math.floor(r / 4)}_${kk}.${LANES[r % 4]}`,
+        step: t.fragment('a_step_vec4', { steps }),
+      };
   }
-  switch (readB) {
+}
+
+/** B's part for 4 * TNV columns, `steps` k values per loop iteration. */
+function operandB(t: Template, tnv: number, read: MatmulVariant['readB'], steps: number): OperandCode {
+  const vecs = range(tnv);
+  const cols = range(4 * tnv);
+  const ks = range(steps);
+  const four = (w: number) => ({ j0: 4 * w, j1: 4 * w + 1, j2: 4 * w + 2, j3: 4 * w + 3 });
+  const index = (kk: number, vec4: boolean) => (kk ? t.fragment(vec4 ? 'b_index_vec4' : 'b_index', { kk }) : 'bk');
+  switch (read) {
     case 'scalar':
-      for (const j of cols) offsets.push(`let bc${j} = bBase + min(col0 + ${j}u, lastCol) * params.bCol;`);
-      for (const kk of ks) for (const w of vecs) loop.push(`let b${w}_${kk} = vec4<f32>(${[0, 1, 2, 3].map((l) => `b[bc${4 * w + l} + bk${kk ? ` + ${kk}u * params.bRow` : ''}]`).join(', ')});`);
-      bAt = (w, kk) => `b${w}_${kk}`;
-      bStep = `${steps}u * params.bRow`;
-      break;
+      return {
+        offsets: cols.map((j) => t.fragment('b_offset_scalar', { j })),
+        loads: ks.flatMap((kk) => vecs.map((w) => t.fragment('b_load_scalar', { w, kk, ...four(w), index: index(kk, false) }))),
+        at: (w, kk) => `b${w}_${kk}`,
+        step: t.fragment('b_step', { steps }),
+      };
     case 'mn4':
-      for (const w of vecs) offsets.push(`let bc${w} = (bBase + min(col0 + ${4 * w}u, params.n - 4u)) / 4u;`);
-      for (const kk of ks) for (const w of vecs) loop.push(`let b${w}_${kk} = b[bc${w} + bk${kk ? ` + ${kk}u * (params.bRow / 4u)` : ''}];`);
-      bAt = (w, kk) => `b${w}_${kk}`;
-      bStep = `${steps}u * (params.bRow / 4u)`;
-      break;
+      return {
+        offsets: vecs.map((w) => t.fragment('b_offset_mn4', { w, col: 4 * w })),
+        loads: ks.flatMap((kk) => vecs.map((w) => t.fragment('b_load_mn4', { w, kk, index: index(kk, true) }))),
+        at: (w, kk) => `b${w}_${kk}`,
+        step: t.fragment('b_step_vec4', { steps }),
+      };
     case 'k4':
-      for (const j of cols) offsets.push(`let bc${j} = (bBase + min(col0 + ${j}u, lastCol) * params.bCol) / 4u;`);
-      for (const j of cols) loop.push(`let bj${j} = b[bc${j} + bk];`);
-      bAt = (w, kk) => `vec4<f32>(${[0, 1, 2, 3].map((l) => `bj${4 * w + l}.${LANES[kk]}`).join(', ')})`;
-      bStep = '1u';
-      break;
+      return {
+        offsets: cols.map((j) => t.fragment('b_offset_k4', { j })),
+        loads: cols.map((j) => t.fragment('b_load_k4', { j })),
+        at: (w, kk) => t.fragment('b_value_k4', { ...four(w), l: LANES[kk] }),
+        step: '1u',
+      };
   }
-  for (const kk of ks) for (const r of rows) for (const w of vecs) loop.push(`c${r}_${w} = fma(vec4<f32>(${aAt(r, kk)}), ${bAt(w, kk)}, c${r}_${w});`);
-  const declare = rows.flatMap((r) => vecs.map((w) => `var c${r}_${w} = vec4<f32>();`));
-  const store = rows.flatMap((r) => cols.map((j) => `put(live, row0 + ${r}u, col0 + ${j}u, outBase, c${r}_${Math.floor(j / 4)}.${LANES[j % 4]});`));
+}
+
+/** The blocked kernel's WGSL for a TM x (4 * TNV) block read as `v` says. */
+export function blockedCode(v: MatmulVariant): string {
+  const t = BLOCKED;
+  const { tm, tnv, readA, readB } = v;
+  if ((readA === 'shuffle' || readA === 'mn4') && tm % 4 !== 0) throw new Error(`matmul: ${readA} A reads need a block of a multiple of 4 rows, not ${tm}`);
+  const steps = readA === 'k4' || readB === 'k4' ? 4 : 1;
+  const a = operandA(t, tm, readA, steps);
+  const b = operandB(t, tnv, readB, steps);
+  const blocks = grid2(tm, tnv);
+  const macs = range(steps).flatMap((kk) => blocks.map(([r, w]) => t.fragment('mac', { r, w, a: a.at(r, kk), b: b.at(w, kk) })));
   const subgroups = readA === 'shuffle';
-  return fill(blockedTemplate, {
-    ENABLE: subgroups ? 'enable subgroups;\n// The quad shuffles read lanes of the same rows, which the uniformity analysis cannot see.\ndiagnostic(off, subgroup_uniformity);' : '',
-    LANE_BUILTIN: subgroups ? ', @builtin(subgroup_invocation_id) subgroupLane: u32' : '',
-    GUARD: subgroups ? 'let live = flat < params.total;\n  let lane = subgroupLane % 4u;\n  let quad = subgroupLane & ~3u;' : 'if (flat >= params.total) { return; }\n  let live = true;',
+  return t.fill({
+    ENABLE: subgroups ? shaderLib('subgroups') : '',
+    LANE_BUILTIN: subgroups ? t.fragment('lane_builtin') : '',
+    GUARD: t.fragment(subgroups ? 'guard_subgroups' : 'guard'),
     A_ELEMENT: readA === 'k4' || readA === 'mn4' ? 'vec4<f32>' : 'f32',
     B_ELEMENT: readB === 'scalar' ? 'f32' : 'vec4<f32>',
     TM: tm,
     TN: 4 * tnv,
-    OFFSETS: offsets.join('\n  '),
-    DECLARE: declare.join('\n  '),
+    OFFSETS: joinLines([...a.offsets, ...b.offsets]),
+    DECLARE: joinLines(blocks.map(([r, w]) => t.fragment('accumulator', { r, w }))),
     STEPS: steps,
-    A_STEP: aStep,
-    B_STEP: bStep,
-    LOOP: loop.join('\n    '),
-    STORE: store.join('\n  '),
+    A_STEP: a.step,
+    B_STEP: b.step,
+    LOOP: joinLines([...a.loads, ...b.loads, ...macs]),
+    STORE: joinLines(grid2(tm, 4 * tnv).map(([r, j]) => t.fragment('put', { r, j, value: `c${r}_${Math.floor(j / 4)}.${LANES[j % 4]}` }))),
   });
-}
-
-const codeCache = new Map<string, string>();
-function cached(key: string, make: () => string): string {
-  let code = codeCache.get(key);
-  if (code === undefined) codeCache.set(key, (code = make()));
-  return code;
 }
 
 export function matmul(ctx: GpuContext, a: GpuStorage, b: GpuStorage, batchA: number, batchB: number, m: number, k: number, n: number, transA: boolean, transB: boolean): GpuStorage {
@@ -162,15 +171,14 @@ export function matmul(ctx: GpuContext, a: GpuStorage, b: GpuStorage, batchA: nu
   if (a.length !== batchA * m * k || b.length !== batchB * k * n) throw new Error(`matmul: operand sizes ${a.length}, ${b.length} do not match [${batchA}, ${m}, ${k}] @ [${batchB}, ${k}, ${n}]`);
   const out = ctx.allocUninit(batch * m * n);
   const [aRow, aCol, bRow, bCol, aBatch, bBatch] = [transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n];
-  const strides = [aRow, aCol, bRow, bCol, aBatch, bBatch].map(u32);
+  const strides = { m, k, n, batch, aRow, aCol, bRow, bCol, aBatch, bBatch };
   const small = batch * m * n <= TINY_OUTPUT;
   if (small) {
     ctx.dispatch({
-      key: 'matmul_small',
-      code: matmulSmallWgsl,
+      kernel: plainKernel('matmul_small', 'matmul_small.wgsl', matmulSmallWgsl),
       inputs: [a, b],
       outputs: [out],
-      uniforms: [u32(m), u32(k), u32(n), u32(batch), ...strides],
+      uniforms: strides,
       workgroups: ctx.grid(batch * m * n, WORKGROUP_SIZE),
     });
     return out;
@@ -186,13 +194,11 @@ export function matmul(ctx: GpuContext, a: GpuStorage, b: GpuStorage, batchA: nu
   // With shuffles, quads hold 4 column blocks of the same rows.
   const blocksN = variant.readA === 'shuffle' ? Math.ceil(n / (4 * block.tnv) / 4) * 4 : Math.ceil(n / (4 * block.tnv));
   const total = batch * blocksM * blocksN;
-  const name = variantName(variant);
   ctx.dispatch({
-    key: `matmul_blocked_${name}`,
-    code: cached(name, () => blockedCode(variant)),
+    kernel: kernel(`matmul_blocked_${variantName(variant)}`, () => ({ file: BLOCKED.file, code: blockedCode(variant) })),
     inputs: [a, b],
     outputs: [out],
-    uniforms: [u32(m), u32(k), u32(n), u32(batch), ...strides, u32(blocksM), u32(blocksN), u32(total)],
+    uniforms: { ...strides, blocksM, blocksN, total },
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   return out;

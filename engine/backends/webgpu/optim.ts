@@ -1,7 +1,10 @@
 /** WebGPU optimizer updates, in place, with PyTorch 1.13's single-tensor formulas. */
 import type { AdamStepOptions, SgdStepOptions } from '../../backend.ts';
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { f32, u32 } from './util.ts';
+import { plainKernel } from './shaders.ts';
+
+/** The kernel's name lists the specialisations baked in by its override constants. */
+const variant = (base: string, flags: Record<string, boolean>) => [base, ...Object.entries(flags).filter(([, on]) => on).map(([f]) => f)].join('_');
 import sgdStepWgsl from '../../../shaders/sgd_step.wgsl?raw';
 import adamStepWgsl from '../../../shaders/adam_step.wgsl?raw';
 
@@ -17,12 +20,12 @@ export function sgdStep(ctx: GpuContext, placeholder: GpuStorage, param: GpuStor
   const hasMomentum = o.momentum !== 0;
   if (hasMomentum && !momentumBuffer) throw new Error('sgdStep: momentum needs a momentum buffer');
   ctx.dispatch({
-    key: 'sgd_step',
-    code: sgdStepWgsl,
-    constants: { HAS_MOMENTUM: hasMomentum ? 1 : 0, FIRST_STEP: o.firstStep ? 1 : 0, NESTEROV: o.nesterov ? 1 : 0, MAXIMIZE: o.maximize ? 1 : 0 },
+    kernel: plainKernel(variant('sgd_step', { momentum: hasMomentum, first: o.firstStep, nesterov: o.nesterov, maximize: o.maximize }), 'sgd_step.wgsl', sgdStepWgsl, {
+      constants: { HAS_MOMENTUM: hasMomentum ? 1 : 0, FIRST_STEP: o.firstStep ? 1 : 0, NESTEROV: o.nesterov ? 1 : 0, MAXIMIZE: o.maximize ? 1 : 0 },
+    }),
     inputs: [grad],
     outputs: [param, hasMomentum && momentumBuffer ? momentumBuffer : placeholder],
-    uniforms: [u32(param.length), f32(o.lr), f32(o.momentum), f32(1 - o.dampening), f32(o.weightDecay)],
+    uniforms: { n: param.length, lr: o.lr, momentum: o.momentum, dampeningKeep: 1 - o.dampening, weightDecay: o.weightDecay },
     workgroups: ctx.grid(param.length, 256),
   });
 }
@@ -44,23 +47,23 @@ export function adamStep(
   const biasCorrection1 = 1 - o.beta1 ** o.step;
   const biasCorrection2 = 1 - o.beta2 ** o.step;
   ctx.dispatch({
-    key: 'adam_step',
-    code: adamStepWgsl,
-    constants: { AMSGRAD: o.amsgrad ? 1 : 0, MAXIMIZE: o.maximize ? 1 : 0, DECOUPLED: o.decoupledWeightDecay ? 1 : 0 },
+    kernel: plainKernel(variant(o.decoupledWeightDecay ? 'adamw_step' : 'adam_step', { amsgrad: o.amsgrad, maximize: o.maximize }), 'adam_step.wgsl', adamStepWgsl, {
+      constants: { AMSGRAD: o.amsgrad ? 1 : 0, MAXIMIZE: o.maximize ? 1 : 0, DECOUPLED: o.decoupledWeightDecay ? 1 : 0 },
+    }),
     inputs: [grad],
     outputs: [param, expAvg, expAvgSq, o.amsgrad && maxExpAvgSq ? maxExpAvgSq : placeholder],
-    uniforms: [
-      u32(param.length),
-      f32(o.beta1),
-      f32(o.beta2),
-      f32(1 - o.beta1),
-      f32(1 - o.beta2),
-      f32(o.weightDecay),
-      f32(1 - o.lr * o.weightDecay),
-      f32(o.lr / biasCorrection1),
-      f32(Math.sqrt(biasCorrection2)),
-      f32(o.eps),
-    ],
+    uniforms: {
+      n: param.length,
+      beta1: o.beta1,
+      beta2: o.beta2,
+      oneMinusBeta1: 1 - o.beta1,
+      oneMinusBeta2: 1 - o.beta2,
+      weightDecay: o.weightDecay,
+      decay: 1 - o.lr * o.weightDecay,
+      stepSize: o.lr / biasCorrection1,
+      biasCorrection2Sqrt: Math.sqrt(biasCorrection2),
+      eps: o.eps,
+    },
     workgroups: ctx.grid(param.length, 256),
   });
 }

@@ -7,7 +7,9 @@
  * each input element, so no float atomics are needed.
  */
 import type { Pool2dParams } from '../../backend.ts';
-import type { GpuContext, GpuStorage, UniformValue } from './kernel.ts';
+import type { GpuContext, GpuStorage } from './kernel.ts';
+import { plainKernel } from './shaders.ts';
+import { MAX_ELEMENTS, checkLength } from './util.ts';
 import maxForwardSource from '../../../shaders/maxpool2d_forward.wgsl?raw';
 import maxBackwardSource from '../../../shaders/maxpool2d_backward.wgsl?raw';
 import maxBackwardScatterSource from '../../../shaders/maxpool2d_backward_scatter.wgsl?raw';
@@ -24,11 +26,10 @@ export function maxPool2d(ctx: GpuContext, x: GpuStorage, p: Pool2dParams): { ou
   const out = ctx.allocUninit(total);
   const argmax = ctx.allocUninit(total);
   ctx.dispatch({
-    key: 'maxpool2d_forward',
-    code: maxForwardSource,
+    kernel: plainKernel('maxpool2d_forward', 'maxpool2d_forward.wgsl', maxForwardSource),
     inputs: [x],
     outputs: [out, argmax],
-    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    uniforms: { total, ...shapeUniforms(p) },
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   return { out, argmax };
@@ -44,22 +45,20 @@ export function maxPool2dBackward(ctx: GpuContext, gradOut: GpuStorage, argmax: 
     const outCount = outputSize(p);
     const gradInput = ctx.alloc(total);
     ctx.dispatch({
-      key: 'maxpool2d_backward_scatter',
-      code: maxBackwardScatterSource,
+      kernel: plainKernel('maxpool2d_backward_scatter', 'maxpool2d_backward_scatter.wgsl', maxBackwardScatterSource),
       inputs: [gradOut, argmax],
       outputs: [gradInput],
-      uniforms: [{ u32: outCount }, { u32: p.outH * p.outW }, { u32: p.inH * p.inW }],
+      uniforms: { total: outCount, outPlane: p.outH * p.outW, inPlane: p.inH * p.inW },
       workgroups: ctx.grid(outCount, 64),
     });
     return gradInput;
   }
   const gradInput = ctx.allocUninit(total);
   ctx.dispatch({
-    key: 'maxpool2d_backward',
-    code: maxBackwardSource,
+    kernel: plainKernel('maxpool2d_backward', 'maxpool2d_backward.wgsl', maxBackwardSource),
     inputs: [gradOut, argmax],
     outputs: [gradInput],
-    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    uniforms: { total, ...shapeUniforms(p) },
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   return gradInput;
@@ -71,11 +70,10 @@ export function avgPool2d(ctx: GpuContext, x: GpuStorage, p: Pool2dParams): GpuS
   const total = outputSize(p);
   const out = ctx.allocUninit(total);
   ctx.dispatch({
-    key: 'avgpool2d_forward',
-    code: avgForwardSource,
+    kernel: plainKernel('avgpool2d_forward', 'avgpool2d_forward.wgsl', avgForwardSource),
     inputs: [x],
     outputs: [out],
-    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    uniforms: { total, ...shapeUniforms(p) },
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   return out;
@@ -87,19 +85,18 @@ export function avgPool2dBackward(ctx: GpuContext, gradOut: GpuStorage, p: Pool2
   const total = inputSize(p);
   const gradInput = ctx.allocUninit(total);
   ctx.dispatch({
-    key: 'avgpool2d_backward',
-    code: avgBackwardSource,
+    kernel: plainKernel('avgpool2d_backward', 'avgpool2d_backward.wgsl', avgBackwardSource),
     inputs: [gradOut],
     outputs: [gradInput],
-    uniforms: [{ u32: total }, ...shapeUniforms(p)],
+    uniforms: { total, ...shapeUniforms(p) },
     workgroups: ctx.grid(total, WORKGROUP_SIZE),
   });
   return gradInput;
 }
 
-/** The Params fields from inH to outW, shared by the four shaders. */
-function shapeUniforms(p: Pool2dParams): UniformValue[] {
-  return [p.inH, p.inW, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW].map((v) => ({ i32: v }));
+/** The Params fields the four shaders share, from inH to outW. */
+function shapeUniforms(p: Pool2dParams) {
+  return { inH: p.inH, inW: p.inW, kH: p.kH, kW: p.kW, strideH: p.strideH, strideW: p.strideW, padH: p.padH, padW: p.padW, outH: p.outH, outW: p.outW };
 }
 
 function inputSize(p: Pool2dParams): number {
@@ -110,8 +107,7 @@ function outputSize(p: Pool2dParams): number {
   return p.batch * p.channels * p.outH * p.outW;
 }
 
-/** The shaders index with i32; argmax must also stay exact in float32. */
-const MAX_ELEMENTS = 2 ** 31 - 1;
+/** argmax must stay exact in float32. */
 const MAX_PLANE = 2 ** 24;
 
 function checkParams(fn: string, p: Pool2dParams): void {
@@ -145,10 +141,4 @@ function outLengths(inLen: number, k: number, stride: number, pad: number): { fl
   let ceil = Math.ceil(span / stride) + 1;
   if ((ceil - 1) * stride >= inLen + pad) ceil--;
   return { floor, ceil };
-}
-
-function checkLength(fn: string, name: string, s: GpuStorage, expected: number, formula: string): void {
-  if (s.length !== expected) {
-    throw new Error(`webgpu ${fn}: ${name} has ${s.length} elements, expected ${formula} = ${expected}`);
-  }
 }

@@ -1,7 +1,8 @@
 /** WebGPU sum over axes. */
 import { stridesOf } from '../../shape.ts';
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { mergeDims, u32, u32Array } from './util.ts';
+import { plainKernel } from './shaders.ts';
+import { mergeDims, u32Array } from './util.ts';
 import sumWgsl from '../../../shaders/sum.wgsl?raw';
 
 /** Sums at least this long get a workgroup each (parallel tree sum); shorter ones a thread each. */
@@ -29,21 +30,19 @@ export function sum(ctx: GpuContext, x: GpuStorage, shape: readonly number[], ax
   const out = ctx.allocUninit(outCount);
   const perWorkgroup = redCount >= WORKGROUP_SUM_FROM;
   ctx.dispatch({
-    key: 'sum',
-    code: sumWgsl,
-    entryPoint: perWorkgroup ? 'mainWorkgroup' : 'main',
+    kernel: perWorkgroup ? plainKernel('sum_workgroup', 'sum.wgsl', sumWgsl, { entryPoint: 'mainWorkgroup' }) : plainKernel('sum', 'sum.wgsl', sumWgsl),
     inputs: [x],
     outputs: [out],
-    uniforms: [
-      u32(outCount),
-      u32(x.length === 0 ? 0 : redCount),
-      u32(kept.shape.length),
-      u32(red.shape.length),
-      ...u32Array(kept.shape, 'sum'),
-      ...u32Array(kept.strides[0], 'sum'),
-      ...u32Array(red.shape, 'sum'),
-      ...u32Array(red.strides[0], 'sum'),
-    ],
+    uniforms: {
+      outCount,
+      redCount: x.length === 0 ? 0 : redCount,
+      keptRank: kept.shape.length,
+      redRank: red.shape.length,
+      keptShape: u32Array(kept.shape, 'sum'),
+      keptStrides: u32Array(kept.strides[0], 'sum'),
+      redShape: u32Array(red.shape, 'sum'),
+      redStrides: u32Array(red.strides[0], 'sum'),
+    },
     workgroups: perWorkgroup ? ctx.grid(outCount, 1) : ctx.grid(outCount, 256),
   });
   return out;

@@ -1,13 +1,13 @@
 /** WebGPU log-softmax and its backward along the middle axis of [outer, dim, inner]. */
 import type { GpuContext, GpuStorage } from './kernel.ts';
-import { u32 } from './util.ts';
+import { plainKernel } from './shaders.ts';
 import logSoftmaxWgsl from '../../../shaders/log_softmax.wgsl?raw';
 import logSoftmaxBackwardWgsl from '../../../shaders/log_softmax_backward.wgsl?raw';
 
 export function logSoftmax(ctx: GpuContext, x: GpuStorage, outer: number, dim: number, inner: number): GpuStorage {
   const out = ctx.allocUninit(x.length);
   const rows = outer * inner;
-  ctx.dispatch({ key: 'log_softmax', code: logSoftmaxWgsl, inputs: [x], outputs: [out], uniforms: [u32(rows), u32(dim), u32(inner)], workgroups: ctx.grid(rows, 256) });
+  ctx.dispatch({ kernel: plainKernel('log_softmax', 'log_softmax.wgsl', logSoftmaxWgsl), inputs: [x], outputs: [out], uniforms: { rows, dim, inner }, workgroups: ctx.grid(rows, 256) });
   return out;
 }
 
@@ -15,11 +15,10 @@ export function logSoftmaxBackward(ctx: GpuContext, grad: GpuStorage, y: GpuStor
   const out = ctx.allocUninit(y.length);
   const rows = outer * inner;
   ctx.dispatch({
-    key: 'log_softmax_backward',
-    code: logSoftmaxBackwardWgsl,
+    kernel: plainKernel('log_softmax_backward', 'log_softmax_backward.wgsl', logSoftmaxBackwardWgsl),
     inputs: [grad, y],
     outputs: [out],
-    uniforms: [u32(rows), u32(dim), u32(inner)],
+    uniforms: { rows, dim, inner },
     workgroups: ctx.grid(rows, 256),
   });
   return out;

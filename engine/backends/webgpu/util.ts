@@ -1,19 +1,23 @@
-/** Helpers shared by the kernel files: uniform packing and dimension merging. */
-import type { UniformValue } from './kernel.ts';
+/** Host helpers shared by the kernel files: shape arrays for uniforms, dimension merging, size checks. */
+import type { GpuStorage } from './kernel.ts';
 
 /** Up to this many dimensions per shape/stride array in a uniform block (two vec4<u32>). */
 export const MAX_RANK = 8;
 
-export const u32 = (v: number): UniformValue => ({ u32: v });
-export const f32 = (v: number): UniformValue => ({ f32: v });
-export const i32 = (v: number): UniformValue => ({ i32: v });
+/** The kernels index with i32 (or u32 flat ids), so every buffer must stay below 2^31 elements. */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
 
-/** A shape or stride list padded to MAX_RANK u32 values (an `array<vec4<u32>, 2>` in WGSL). */
-export function u32Array(values: readonly number[], what: string): UniformValue[] {
+/** A shape or stride list padded to MAX_RANK values (an `array<vec4<u32>, 2>` in WGSL). */
+export function u32Array(values: readonly number[], what: string): number[] {
   if (values.length > MAX_RANK) throw new Error(`${what}: rank ${values.length} exceeds the WebGPU kernels' limit of ${MAX_RANK} (after merging dimensions)`);
-  const out: UniformValue[] = [];
-  for (let i = 0; i < MAX_RANK; i++) out.push(u32(values[i] ?? 1));
-  return out;
+  return Array.from({ length: MAX_RANK }, (_, i) => values[i] ?? 1);
+}
+
+/** Throws, naming the op and the operand, when a storage does not hold `expected` elements. */
+export function checkLength(fn: string, name: string, s: GpuStorage, expected: number, formula: string): void {
+  if (s.length !== expected) {
+    throw new Error(`webgpu ${fn}: ${name} has ${s.length} elements, expected ${formula} = ${expected}`);
+  }
 }
 
 /**

@@ -1,4 +1,7 @@
 /**
+ * The benchmark's command line; it lives with the benchmark (tests/bench), since the product (app/)
+ * never imports test code.
+ *
  * npm run bench -- [--json FILE] [--steps N] [--warmup N] [--batch N] [--eval-batch N]
  *                  [--peers hypnograd-webgpu,tfjs-webgpu,tfjs-wasm,hypnograd-cpu,tfjs-cpu,torch-cpu]
  *                  [--budget-s S] [--batch-for peer=N,...] [--no-profile] [--no-kernels]
@@ -25,11 +28,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from './args.ts';
-import { repoRoot } from './headless.ts';
-import { startBenchBrowser, type BenchBrowser } from '../../tests/bench/browser.ts';
-import { addResult, computeRatios, emptyReport, markdownTable, topKernels, type BenchReport, type MachineInfo } from '../../tests/bench/report.ts';
-import { ALL_PEERS, BROWSER_PEERS, type KernelEfficiencyConfig, type PeerConfig, type PeerName, type PeerResult } from '../../tests/bench/types.ts';
+import { parseArgs } from '../../app/cli/args.ts';
+import { repoRoot } from '../../app/cli/headless.ts';
+import { startBenchBrowser, type BenchBrowser } from './browser.ts';
+import { addResult, computeRatios, emptyReport, markdownTable, topKernels, type BenchReport, type MachineInfo } from './report.ts';
+import { ALL_PEERS, BROWSER_PEERS, type KernelEfficiencyConfig, type PeerConfig, type PeerName, type PeerResult } from './types.ts';
 
 export const PYTHON = '/usr/bin/python3';
 export const TORCH_SCRIPT = join(repoRoot, 'tests', 'bench', 'torch_bench.py');
@@ -256,7 +259,7 @@ async function main(): Promise<void> {
   if (failed === opts.peers.length) process.exit(1);
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('app/cli/bench.ts')) {
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('tests/bench/cli.ts')) {
   main().catch((err) => {
     console.error(`bench: ${(err as Error).stack ?? err}`);
     process.exit(1);
